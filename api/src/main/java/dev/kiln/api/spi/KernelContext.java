@@ -1,0 +1,46 @@
+package dev.kiln.api.spi;
+
+import dev.kiln.api.Stable;
+import dev.kiln.api.ir.Node;
+import dev.kiln.api.tensor.DType;
+import dev.kiln.api.tensor.RuntimeValue;
+import dev.kiln.api.tensor.Shape;
+import dev.kiln.api.tensor.Tensor;
+
+/**
+ * One execution of a kernel: its inputs, a place for its outputs, and memory to build them in.
+ * Input tensors belong to the runtime and must not be modified. Not thread-safe: used by one thread.
+ */
+@Stable
+public interface KernelContext {
+    Node node();
+
+    /** Number of input slots, including absent optional ones. */
+    int inputCount();
+
+    /** True when input {@code i} is given (not an absent optional input). */
+    boolean hasInput(int i);
+
+    /** Input {@code i}, or null when absent. */
+    RuntimeValue input(int i);
+
+    /** Input {@code i} as a tensor; throws naming the input when it is absent or not a tensor. */
+    Tensor tensor(int i);
+
+    /** Number of output slots the node declares. */
+    int outputCount();
+
+    /** False when output {@code i} is absent (an empty name) and need not be computed. */
+    boolean isOutputRequested(int i);
+
+    void setOutput(int i, RuntimeValue value);
+
+    /**
+     * A new zero-filled tensor in this backend's memory for an output or a temporary (the memory may be
+     * recycled from earlier runs; it is zeroed before it is handed out).
+     */
+    Tensor allocate(DType dtype, Shape shape);
+
+    /** The opset version of the node's domain the model imports. */
+    int opsetVersion();
+}

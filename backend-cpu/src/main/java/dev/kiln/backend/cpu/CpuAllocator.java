@@ -1,0 +1,101 @@
+package dev.kiln.backend.cpu;
+
+import dev.kiln.api.spi.Allocator;
+import dev.kiln.api.tensor.DType;
+import dev.kiln.api.tensor.Shape;
+import dev.kiln.api.tensor.Tensor;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Host allocator that recycles arrays by storage kind and length, so a session running the same
+ * shapes again allocates nothing in steady state. Thread-safe; the pool is bounded per size.
+ */
+public final class CpuAllocator implements Allocator {
+    private static final int MAX_PER_SIZE = 16;
+
+    private final Map<Key, ArrayDeque<Object>> free = new HashMap<>();
+    private long pooledBytes;
+
+    private record Key(DType.Storage kind, int length) {
+    }
+
+    @Override
+    public Tensor allocate(DType dtype, Shape shape) {
+        long slots = Math.multiplyExact(shape.elementCount(), (long) dtype.slotsPerElement());
+        if (slots > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(dtype + shape.toString() + " has too many elements for one host array");
+        }
+        int n = (int) slots;
+        Object array = null;
+        if (n > 0) {
+            synchronized (this) {
+                ArrayDeque<Object> q = free.get(new Key(dtype.storage(), n));
+                if (q != null && !q.isEmpty()) {
+                    array = q.pop();
+                    pooledBytes -= bytes(dtype.storage(), n);
+                }
+            }
+        }
+        if (array == null) {
+            array = Tensor.newArray(dtype.storage(), n);
+        } else {
+            clear(array);
+        }
+        return Tensor.wrap(dtype, shape, array);
+    }
+
+    @Override
+    public void release(Tensor tensor) {
+        if (tensor == null || !tensor.isHost()) {
+            return;
+        }
+        Object array = tensor.data();
+        int n = java.lang.reflect.Array.getLength(array);
+        if (n == 0) {
+            return;
+        }
+        DType.Storage kind = tensor.dtype().storage();
+        synchronized (this) {
+            ArrayDeque<Object> q = free.computeIfAbsent(new Key(kind, n), k -> new ArrayDeque<>());
+            if (q.size() < MAX_PER_SIZE) {
+                q.push(array);
+                pooledBytes += bytes(kind, n);
+            }
+        }
+    }
+
+    @Override
+    public synchronized long pooledBytes() {
+        return pooledBytes;
+    }
+
+    /** Drops every pooled array. */
+    public synchronized void clearPool() {
+        free.clear();
+        pooledBytes = 0;
+    }
+
+    private static long bytes(DType.Storage kind, int n) {
+        return switch (kind) {
+            case FLOAT, INT -> 4L * n;
+            case DOUBLE, LONG -> 8L * n;
+            case SHORT -> 2L * n;
+            case BYTE, BOOLEAN -> n;
+            case STRING -> 8L * n;
+        };
+    }
+
+    private static void clear(Object a) {
+        if (a instanceof float[] x) Arrays.fill(x, 0f);
+        else if (a instanceof double[] x) Arrays.fill(x, 0d);
+        else if (a instanceof long[] x) Arrays.fill(x, 0L);
+        else if (a instanceof int[] x) Arrays.fill(x, 0);
+        else if (a instanceof short[] x) Arrays.fill(x, (short) 0);
+        else if (a instanceof byte[] x) Arrays.fill(x, (byte) 0);
+        else if (a instanceof boolean[] x) Arrays.fill(x, false);
+        else if (a instanceof String[] x) Arrays.fill(x, "");
+    }
+}

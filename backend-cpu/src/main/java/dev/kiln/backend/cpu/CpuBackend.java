@@ -1,0 +1,68 @@
+package dev.kiln.backend.cpu;
+
+import dev.kiln.api.UnsupportedOpException;
+import dev.kiln.api.spi.Allocator;
+import dev.kiln.api.spi.Backend;
+import dev.kiln.api.spi.BackendContext;
+import dev.kiln.api.spi.Kernel;
+import dev.kiln.api.spi.KernelRequest;
+import dev.kiln.api.spi.NodeQuery;
+import dev.kiln.api.tensor.Tensor;
+
+/** A created CPU backend: kernels from the registry, a recycling host allocator, one thread pool. */
+public final class CpuBackend implements Backend {
+    private final CpuKernelRegistry registry;
+    private final CpuAllocator allocator = new CpuAllocator();
+    private final CpuExecution execution;
+
+    public CpuBackend(BackendContext context, CpuKernelRegistry registry) {
+        this.registry = registry;
+        this.execution = new CpuExecution(context.threads());
+    }
+
+    @Override
+    public String id() {
+        return CpuBackendProvider.ID;
+    }
+
+    @Override
+    public boolean supports(NodeQuery query) {
+        return registry.find(query.node().domain(), query.node().opType()) != null;
+    }
+
+    @Override
+    public Kernel compile(KernelRequest request) {
+        CpuKernelFactory f = registry.find(request.node().domain(), request.node().opType());
+        if (f == null) {
+            throw new UnsupportedOpException(request.node().opType(), request.node().domain(), request.opsetVersion(),
+                    "the CPU backend has no kernel for it");
+        }
+        return f.create(request, execution);
+    }
+
+    @Override
+    public Allocator allocator() {
+        return allocator;
+    }
+
+    @Override
+    public Tensor toHost(Tensor tensor) {
+        return tensor;
+    }
+
+    @Override
+    public Tensor fromHost(Tensor tensor) {
+        return tensor;
+    }
+
+    /** The thread pool kernels of this backend use. */
+    public CpuExecution execution() {
+        return execution;
+    }
+
+    @Override
+    public void close() {
+        execution.close();
+        allocator.clearPool();
+    }
+}
