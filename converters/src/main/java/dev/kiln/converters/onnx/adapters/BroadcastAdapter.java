@@ -1,0 +1,60 @@
+package dev.kiln.converters.onnx.adapters;
+
+import dev.kiln.api.ir.Node;
+import dev.kiln.api.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Binary element-wise ops before opset 7 broadcast only when 'broadcast' was 1, aligning B with A at
+ * 'axis' (suffix alignment without it); from 7 they broadcast numpy-style. Alignment at an axis other
+ * than the suffix position becomes an Unsqueeze of B, which needs the ranks of A and B.
+ */
+final class BroadcastAdapter implements OpsetAdapter {
+    @Override
+    public Set<String> opTypes() {
+        return Set.of("Add", "Sub", "Mul", "Div", "Pow", "And", "Or", "Xor", "Equal", "Greater", "Less");
+    }
+
+    @Override
+    public boolean applies(Node node, int opset) {
+        return opset < 7;
+    }
+
+    @Override
+    public List<Node> adapt(Node node, AdapterContext ctx) {
+        Node.Builder b = node.toBuilder().removeAttribute("broadcast").removeAttribute("axis");
+        if (node.getInt("broadcast", 0) == 0 || !node.hasAttribute("axis")) {
+            return List.of(b.build());
+        }
+        int rankA = AdapterSupport.rank(ctx, node.input(0));
+        int rankB = AdapterSupport.rank(ctx, node.input(1));
+        if (rankA < 0 || rankB < 0) {
+            throw AdapterSupport.unsupported(node, ctx, "broadcasting at an axis needs the ranks of both inputs");
+        }
+        long axis = node.getInt("axis", 0);
+        long trailing = rankA - (axis < 0 ? axis + rankA : axis) - rankB;
+        if (trailing < 0) {
+            throw AdapterSupport.unsupported(node, ctx, "B of rank " + rankB + " does not fit A of rank " + rankA + " at axis " + axis);
+        }
+        if (trailing == 0) {
+            return List.of(b.build());
+        }
+        long[] axes = new long[(int) trailing];
+        for (int i = 0; i < axes.length; i++) {
+            axes[i] = rankB + i;
+        }
+        List<Node> out = new ArrayList<>();
+        String aligned = ctx.freshName(AdapterSupport.hint(node, "aligned"));
+        String axesName = ctx.addConstant(AdapterSupport.hint(node, "axes"), Tensor.of(axes, axes.length));
+        out.add(Node.builder("Unsqueeze").inputs(node.input(1), axesName).output(aligned).build());
+        out.add(b.setInput(1, aligned).build());
+        return out;
+    }
+
+    @Override
+    public int minimumOpset(Node canonical) {
+        return 7;
+    }
+}

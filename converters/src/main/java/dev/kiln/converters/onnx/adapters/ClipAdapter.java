@@ -1,0 +1,38 @@
+package dev.kiln.converters.onnx.adapters;
+
+import dev.kiln.api.ir.Node;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** Clip: the 'min' and 'max' attributes became inputs 1 and 2, typed like the data, in opset 11. */
+final class ClipAdapter implements OpsetAdapter {
+    @Override
+    public Set<String> opTypes() {
+        return Set.of("Clip");
+    }
+
+    @Override
+    public boolean applies(Node node, int opset) {
+        return opset < 11;
+    }
+
+    @Override
+    public List<Node> adapt(Node node, AdapterContext ctx) {
+        List<Node> out = new ArrayList<>();
+        Node.Builder b = node.toBuilder().removeAttribute("min").removeAttribute("max");
+        if (node.hasAttribute("min")) {
+            b.setInput(1, AdapterSupport.scalarLike(ctx, node, node.getFloat("min", 0f), node.input(0), "min", out));
+        }
+        if (node.hasAttribute("max")) {
+            b.setInput(2, AdapterSupport.scalarLike(ctx, node, node.getFloat("max", 0f), node.input(0), "max", out));
+        }
+        out.add(b.build());
+        return out;
+    }
+
+    @Override
+    public int minimumOpset(Node canonical) {
+        return canonical.hasInput(1) || canonical.hasInput(2) ? 11 : 6;
+    }
+}

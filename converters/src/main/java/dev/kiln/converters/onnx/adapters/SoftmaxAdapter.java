@@ -1,0 +1,46 @@
+package dev.kiln.converters.onnx.adapters;
+
+import dev.kiln.api.ir.Node;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Softmax, LogSoftmax and Hardmax: before opset 13 the input was coerced to 2-D at 'axis' (default 1)
+ * and normalized over the whole flattened tail; from 13 they normalize along the one axis (default -1).
+ * When the axis is statically the last one the node only gains an explicit axis; otherwise the old
+ * semantics become Flatten, the op on the last axis, and a Reshape back to the input's shape.
+ */
+final class SoftmaxAdapter implements OpsetAdapter {
+    @Override
+    public Set<String> opTypes() {
+        return Set.of("Softmax", "LogSoftmax", "Hardmax");
+    }
+
+    @Override
+    public boolean applies(Node node, int opset) {
+        return opset < 13;
+    }
+
+    @Override
+    public List<Node> adapt(Node node, AdapterContext ctx) {
+        long axis = node.getInt("axis", 1);
+        int rank = AdapterSupport.rank(ctx, node.input(0));
+        if (rank >= 0 && (axis == rank - 1 || axis == -1 || (rank == 0 && axis == 0))) {
+            return List.of(node.toBuilder().attr("axis", axis).build());
+        }
+        String x = node.input(0);
+        String shape = ctx.freshName(AdapterSupport.hint(node, "shape"));
+        String flat = ctx.freshName(AdapterSupport.hint(node, "flat"));
+        String normalized = ctx.freshName(AdapterSupport.hint(node, "2d"));
+        return List.of(
+                Node.builder("Shape").inputs(x).output(shape).build(),
+                Node.builder("Flatten").inputs(x).output(flat).attr("axis", axis).build(),
+                node.toBuilder().clearInputs().input(flat).clearOutputs().output(normalized).attr("axis", -1L).build(),
+                Node.builder("Reshape").inputs(normalized, shape).outputs(node.outputs()).build());
+    }
+
+    @Override
+    public int minimumOpset(Node canonical) {
+        return 13;
+    }
+}
