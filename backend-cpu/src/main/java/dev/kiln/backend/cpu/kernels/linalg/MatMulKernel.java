@@ -1,0 +1,95 @@
+package dev.kiln.backend.cpu.kernels.linalg;
+
+import dev.kiln.api.InvalidInputException;
+import dev.kiln.api.UnsupportedOpException;
+import dev.kiln.api.spi.Kernel;
+import dev.kiln.api.spi.KernelContext;
+import dev.kiln.api.spi.KernelRequest;
+import dev.kiln.api.tensor.DType;
+import dev.kiln.api.tensor.Tensor;
+import dev.kiln.backend.cpu.CpuExecution;
+
+/**
+ * MatMul (numpy semantics): float32 and float64 through OpenBLAS, float16/bfloat16 through float32, and
+ * 32/64-bit integers (wrapping) with a direct loop. A constant float32 B without batch dimensions is copied
+ * to native memory once at compile time.
+ */
+final class MatMulKernel implements Kernel {
+    private final CpuExecution execution;
+    private final Tensor constantB;
+    private final Blas.NativeFloats packedB;
+
+    MatMulKernel(KernelRequest request, CpuExecution execution) {
+        this.execution = execution;
+        Tensor b = request.constantInputs().get(1);
+        if (b != null && b.isHost() && b.dtype() == DType.FLOAT && b.rank() <= 2) {
+            this.constantB = b;
+            this.packedB = Blas.pack(b.floatData(), 0, b.size());
+        } else {
+            this.constantB = null;
+            this.packedB = null;
+        }
+    }
+
+    @Override
+    public void execute(KernelContext ctx) {
+        Tensor a = ctx.tensor(0);
+        Tensor b = ctx.tensor(1);
+        if (a.dtype() != b.dtype()) {
+            throw new InvalidInputException("MatMul: inputs A and B must have the same element type, got "
+                    + a.describe() + " and " + b.describe());
+        }
+        MatMulShape s = MatMulShape.of("MatMul", a.dims(), b.dims());
+        Tensor y = ctx.allocate(a.dtype(), s.output);
+        switch (a.dtype()) {
+            case FLOAT, FLOAT16, BFLOAT16 -> {
+                float[] out = a.dtype() == DType.FLOAT ? y.floatData() : new float[y.size()];
+                boolean packed = packedB != null && b.data() == constantB.data();
+                multiplyFloats(execution, s, TensorArrays.floats(a), TensorArrays.floats(b), packed ? packedB : null, out);
+                TensorArrays.store(out, y);
+            }
+            case DOUBLE -> multiplyDoubles(execution, s, a.doubleData(), b.doubleData(), y.doubleData());
+            case INT32, UINT32, INT64, UINT64 -> IntegerMatMul.multiply(s, a, b, y, execution);
+            default -> throw new UnsupportedOpException("MatMul", "", ctx.opsetVersion(),
+                    "input A has element type " + a.dtype() + "; expected float32, float64, float16, bfloat16, int32, int64, uint32 or uint64");
+        }
+        ctx.setOutput(0, y);
+    }
+
+    static void multiplyFloats(CpuExecution execution, MatMulShape s, float[] a, float[] b, Blas.NativeFloats packedB, float[] y) {
+        if (s.sharedB) {
+            Blas.Floats bOperand = packedB != null ? Blas.Floats.of(packedB, 0, s.n) : Blas.Floats.of(b, 0, s.n);
+            Blas.sgemm(execution, false, false, s.batch() * s.m, s.n, s.k, 1f, Blas.Floats.of(a, 0, s.k), bOperand, y, 0, s.n);
+            return;
+        }
+        int outStride = s.m * s.n;
+        // many small products (attention heads) run one per thread; few large ones are split inside
+        boolean acrossBatch = s.batch() >= execution.threads();
+        CpuExecution inner = acrossBatch ? null : execution;
+        execution.parallelFor(acrossBatch ? s.batch() : 1, (long) s.m * s.n * s.k, (start, end) -> {
+            int from = acrossBatch ? start : 0;
+            int to = acrossBatch ? end : s.batch();
+            for (int i = from; i < to; i++) {
+                Blas.sgemm(inner, false, false, s.m, s.n, s.k, 1f, Blas.Floats.of(a, s.aOffsets[i], s.k),
+                        Blas.Floats.of(b, s.bOffsets[i], s.n), y, i * outStride, s.n);
+            }
+        });
+    }
+
+    static void multiplyDoubles(CpuExecution execution, MatMulShape s, double[] a, double[] b, double[] y) {
+        if (s.sharedB) {
+            Blas.dgemm(execution, false, false, s.batch() * s.m, s.n, s.k, 1, a, 0, s.k, b, 0, s.n, y, 0, s.n);
+            return;
+        }
+        int outStride = s.m * s.n;
+        boolean acrossBatch = s.batch() >= execution.threads();
+        CpuExecution inner = acrossBatch ? null : execution;
+        execution.parallelFor(acrossBatch ? s.batch() : 1, (long) s.m * s.n * s.k, (start, end) -> {
+            int from = acrossBatch ? start : 0;
+            int to = acrossBatch ? end : s.batch();
+            for (int i = from; i < to; i++) {
+                Blas.dgemm(inner, false, false, s.m, s.n, s.k, 1, a, s.aOffsets[i], s.k, b, s.bOffsets[i], s.n, y, i * outStride, s.n);
+            }
+        });
+    }
+}

@@ -1,0 +1,81 @@
+package dev.kiln.backend.cpu.kernels.nn;
+
+import dev.kiln.api.InvalidInputException;
+import dev.kiln.api.UnsupportedOpException;
+import dev.kiln.api.ir.Node;
+import dev.kiln.api.tensor.Shape;
+import dev.kiln.api.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * The resolved window of a pooling op (MaxPool, AveragePool, LpPool) for one input shape: the window
+ * viewed in 3-D, the output shape, and for each axis and output position the range of taps that read
+ * inside the input, [{@code firstTap}, {@code endTap}). Immutable; {@link Cache} keeps the last one per kernel.
+ */
+record PoolPlan(long[] xDims, Window window, Window.Axis[] axes, int[][] firstTap, int[][] endTap, Shape output) {
+
+    int planes() {
+        return (int) (xDims[0] * xDims[1]);
+    }
+
+    static PoolPlan of(long[] xDims, Window w, Shape output) {
+        Window.Axis[] axes = new Window.Axis[Window.MAX_RANK];
+        int[][] first = new int[Window.MAX_RANK][];
+        int[][] end = new int[Window.MAX_RANK][];
+        for (int a = 0; a < Window.MAX_RANK; a++) {
+            axes[a] = w.axis3(a);
+            first[a] = new int[axes[a].out()];
+            end[a] = new int[axes[a].out()];
+            for (int o = 0; o < axes[a].out(); o++) {
+                first[a][o] = axes[a].firstValidTap(o);
+                end[a][o] = axes[a].endValidTap(o);
+            }
+        }
+        return new PoolPlan(xDims, w, axes, first, end, output);
+    }
+
+    /** Per-kernel cache of the plan for the most recent input shape; thread-safe. */
+    static final class Cache {
+        private final WindowAttributes attributes;
+        private final String op;
+        private volatile PoolPlan last;
+
+        Cache(Node node, int opset) {
+            this.attributes = WindowAttributes.of(node, opset);
+            this.op = node.opType();
+            if (attributes.kernelShape == null) {
+                throw new UnsupportedOpException(op, node.domain(), opset, "attribute 'kernel_shape' is required");
+            }
+        }
+
+        PoolPlan plan(Tensor x) {
+            long[] dims = x.dims();
+            PoolPlan p = last;
+            if (p != null && Arrays.equals(p.xDims(), dims)) {
+                return p;
+            }
+            if (dims.length < 3) {
+                throw new InvalidInputException(op + ": input X must be (N x C x D1 ...), got " + x.describe());
+            }
+            int rank = dims.length - 2;
+            if (attributes.kernelShape.length != rank) {
+                throw new InvalidInputException(op + ": attribute 'kernel_shape' " + Arrays.toString(attributes.kernelShape)
+                        + " has " + attributes.kernelShape.length + " axes but X " + x.describe() + " has " + rank + " spatial dimensions");
+            }
+            int[] in = new int[rank];
+            int[] kernel = new int[rank];
+            for (int i = 0; i < rank; i++) {
+                in[i] = Math.toIntExact(dims[i + 2]);
+                kernel[i] = Math.toIntExact(attributes.kernelShape[i]);
+            }
+            Window w = attributes.resolve(in, kernel);
+            long[] out = Arrays.copyOf(dims, dims.length);
+            for (int i = 0; i < rank; i++) {
+                out[i + 2] = w.out[i];
+            }
+            p = PoolPlan.of(dims, w, Shape.of(out));
+            last = p;
+            return p;
+        }
+    }
+}
