@@ -1,0 +1,165 @@
+package dev.kiln.runtime.exec;
+
+import dev.kiln.api.ExecutionException;
+import dev.kiln.api.ir.Model;
+import dev.kiln.api.ir.Node;
+import dev.kiln.api.spi.Backend;
+import dev.kiln.api.tensor.RuntimeValue;
+import dev.kiln.runtime.partition.Partition;
+import dev.kiln.runtime.partition.Partitioner;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A model compiled for a list of backends, ready to run. Compiling places every node, compiles every
+ * kernel and plans every copy and every release once; a run then executes the nodes in order with its
+ * own value table, giving intermediate tensors back to their allocator after their last use.
+ *
+ * <p>Threading: {@link #run} may be called from many threads at once. Ownership: the backends stay the
+ * caller's and must outlive this executor; inputs stay the caller's; returned outputs become the
+ * caller's. The runtime never releases graph inputs, initializers or outputs.
+ */
+public final class Executor {
+    /** Distinct output selections whose step masks are remembered. */
+    private static final int MASK_CACHE_LIMIT = 64;
+
+    private final GraphPlan main;
+    private final List<NodePlacement> placements;
+    private final List<Partition> partitions;
+    private final int copySteps;
+    private final int constantUploads;
+    private final Map<String, Integer> inputSlots = new HashMap<>();
+    private final Map<String, Integer> outputIndex = new LinkedHashMap<>();
+    private final Map<String, Optional<boolean[]>> masks = new ConcurrentHashMap<>();
+
+    private Executor(GraphPlan main, PlanCompiler compiler) {
+        this.main = main;
+        this.placements = List.copyOf(compiler.placements());
+        this.copySteps = compiler.copySteps();
+        this.constantUploads = compiler.constantUploads();
+        List<Node> nodes = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (NodePlacement p : placements) {
+            if (p.depth() == 0) {
+                nodes.add(p.node());
+                ids.add(p.backendId());
+            }
+        }
+        this.partitions = Partitioner.partitions(nodes, ids);
+        for (int i = 0; i < main.inputNames.size(); i++) {
+            inputSlots.put(main.inputNames.get(i), main.inputSlots[i]);
+        }
+        for (int k = 0; k < main.outputNames.size(); k++) {
+            outputIndex.putIfAbsent(main.outputNames.get(k), k);
+        }
+    }
+
+    /**
+     * Compiles a verified model. Each node goes to the first backend in {@code backends} (preference
+     * order) that claims and compiles it. Throws {@link dev.kiln.api.UnsupportedOpException} naming op,
+     * domain and opset when no backend can run a node, {@link dev.kiln.api.ir.InvalidGraphException} when
+     * the graph is inconsistent.
+     */
+    public static Executor compile(Model model, List<Backend> backends) {
+        PlanCompiler compiler = new PlanCompiler(backends, model::opsetVersion);
+        GraphPlan main = compiler.compile(model.graph(), null, 0);
+        return new Executor(main, compiler);
+    }
+
+    /** Every node with its backend: main-graph nodes in order, each If/Loop/Scan followed by its subgraphs' nodes. */
+    public List<NodePlacement> placements() {
+        return placements;
+    }
+
+    /** The main graph's nodes grouped into runs of one backend. */
+    public List<Partition> partitions() {
+        return partitions;
+    }
+
+    /** Copy steps planned across device boundaries (each runs at most once per run, or per iteration in a loop body). */
+    public int copySteps() {
+        return copySteps;
+    }
+
+    /** Constants uploaded to a device once, at compile time. */
+    public int constantUploads() {
+        return constantUploads;
+    }
+
+    /**
+     * Runs the model. {@code inputs} must already be validated (names are graph inputs); inputs with an
+     * initializer that are not given keep their default. Returns the requested outputs in graph order.
+     *
+     * @param outputNames names of graph outputs to compute; unknown names are an {@link IllegalArgumentException}
+     */
+    public Map<String, RuntimeValue> run(Map<String, ? extends RuntimeValue> inputs, Collection<String> outputNames) {
+        int[] wanted = outputIndices(outputNames);
+        boolean[] enabled = wanted.length == main.outputs.length ? null : mask(wanted);
+        RunState run = new RunState();
+        Frame frame = new Frame(main, null);
+        for (Map.Entry<String, ? extends RuntimeValue> e : inputs.entrySet()) {
+            Integer slot = inputSlots.get(e.getKey());
+            if (slot == null) {
+                throw new IllegalArgumentException("'" + e.getKey() + "' is not an input of graph '" + main.name + "'");
+            }
+            frame.put(slot, e.getValue(), run);
+        }
+        execute(main, frame, run, enabled);
+        Map<String, RuntimeValue> out = new LinkedHashMap<>();
+        for (int k : wanted) {
+            RuntimeValue v = frame.get(main.outputs[k]);
+            if (v == null) {
+                throw new ExecutionException("graph output '" + main.outputNames.get(k) + "' was not computed");
+            }
+            run.hold(v);
+            out.put(main.outputNames.get(k), v);
+        }
+        frame.clearAll(run);
+        return out;
+    }
+
+    /** Runs a plan's steps in order, emptying each slot after its last reader. */
+    static void execute(GraphPlan plan, Frame frame, RunState run, boolean[] enabled) {
+        Step[] steps = plan.steps;
+        for (int i = 0; i < steps.length; i++) {
+            if (enabled != null && !enabled[i]) {
+                continue;
+            }
+            steps[i].run(frame, run);
+            for (int s : plan.freeAfter[i]) {
+                frame.clear(s, run);
+            }
+        }
+    }
+
+    private int[] outputIndices(Collection<String> names) {
+        boolean[] want = new boolean[main.outputs.length];
+        for (String name : names) {
+            Integer k = outputIndex.get(name);
+            if (k == null) {
+                throw new IllegalArgumentException("unknown output '" + name + "'; the model's outputs are " + main.outputNames);
+            }
+            want[k] = true;
+        }
+        return java.util.stream.IntStream.range(0, want.length).filter(k -> want[k]).toArray();
+    }
+
+    private boolean[] mask(int[] wanted) {
+        String key = Arrays.toString(wanted);
+        Optional<boolean[]> m = masks.get(key);
+        if (m == null) {
+            m = Optional.ofNullable(main.stepsFor(wanted));
+            if (masks.size() < MASK_CACHE_LIMIT) {
+                masks.put(key, m);
+            }
+        }
+        return m.orElse(null);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.kiln.runtime.exec;
+
+import dev.kiln.api.ExecutionException;
+import dev.kiln.api.ir.Node;
+import dev.kiln.api.spi.Backend;
+import dev.kiln.api.spi.Kernel;
+import dev.kiln.api.tensor.RuntimeValue;
+import dev.kiln.api.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs one node's compiled kernel on its backend. */
+final class KernelStep implements Step {
+    private final Node node;
+    private final int opset;
+    private final Backend backend;
+    private final Kernel kernel;
+    /** One per node input; null where the input is absent. */
+    private final ValueRef[] inputs;
+    /** One per node output; -1 where the output is absent. */
+    private final int[] outputs;
+    private final boolean[] requested;
+    private final List<ValueRef> reads;
+    private final int[] writes;
+
+    KernelStep(Node node, int opset, Backend backend, Kernel kernel, ValueRef[] inputs, int[] outputs, boolean[] requested) {
+        this.node = node;
+        this.opset = opset;
+        this.backend = backend;
+        this.kernel = kernel;
+        this.inputs = inputs;
+        this.outputs = outputs;
+        this.requested = requested;
+        List<ValueRef> r = new ArrayList<>();
+        for (ValueRef in : inputs) {
+            if (in != null) {
+                r.add(in);
+            }
+        }
+        this.reads = List.copyOf(r);
+        this.writes = java.util.Arrays.stream(outputs).filter(s -> s >= 0).toArray();
+    }
+
+    @Override
+    public void run(Frame frame, RunState run) {
+        RuntimeValue[] in = new RuntimeValue[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            in[i] = inputs[i] == null ? null : frame.get(inputs[i]);
+        }
+        RuntimeKernelContext ctx = new RuntimeKernelContext(node, opset, in, requested, backend.allocator(), run);
+        try {
+            kernel.execute(ctx);
+        } catch (RuntimeException e) {
+            throw NodeErrors.inNode(node, e);
+        }
+        for (int k = 0; k < outputs.length; k++) {
+            if (!requested[k]) {
+                continue;
+            }
+            RuntimeValue v = ctx.output(k);
+            if (v == null) {
+                throw new ExecutionException("node " + node.describe() + ": the " + backend.id() + " kernel did not set output " + k
+                        + " ('" + node.output(k) + "')");
+            }
+            frame.put(outputs[k], v, run);
+        }
+        for (Tensor t : ctx.allocations()) {
+            run.releaseIfUnheld(t);
+        }
+    }
+
+    @Override
+    public List<ValueRef> reads() {
+        return reads;
+    }
+
+    @Override
+    public int[] writes() {
+        return writes;
+    }
+
+    @Override
+    public String describe() {
+        return node.describe() + " on " + backend.id();
+    }
+}

@@ -1,0 +1,96 @@
+package dev.kiln.runtime.exec;
+
+import dev.kiln.api.spi.Allocator;
+import dev.kiln.api.tensor.OptionalValue;
+import dev.kiln.api.tensor.RuntimeValue;
+import dev.kiln.api.tensor.Tensor;
+import dev.kiln.api.tensor.TensorMap;
+import dev.kiln.api.tensor.TensorSequence;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * The memory a run owns, reference-counted by backing storage (the host array or the device memory
+ * object). Only storage allocated during this run (by a kernel through its context, or by a copy or a
+ * control-flow op) is ever released; graph inputs, initializers and kernel-made arrays are never
+ * touched. Storage is released when the last slot holding it, under any name and in any frame, lets
+ * go, so a kernel may return an input or a view sharing an input's array (Identity, Reshape) safely.
+ *
+ * <p>One per run. Synchronized because a kernel might allocate from several of its own threads.
+ */
+final class RunState {
+    private final Map<Object, Owned> owned = new IdentityHashMap<>();
+
+    private static final class Owned {
+        final Tensor tensor;
+        final Allocator allocator;
+        int holders;
+
+        Owned(Tensor tensor, Allocator allocator) {
+            this.tensor = tensor;
+            this.allocator = allocator;
+        }
+    }
+
+    /** The storage behind a tensor: its array on the host, its memory object on a device. */
+    static Object backing(Tensor t) {
+        return t.isHost() ? t.data() : t.deviceMemory();
+    }
+
+    /** Records a tensor this run allocated; it is released to {@code allocator} when no slot holds it any more. */
+    synchronized void own(Tensor t, Allocator allocator) {
+        owned.putIfAbsent(backing(t), new Owned(t, allocator));
+    }
+
+    synchronized void hold(RuntimeValue v) {
+        forEachTensor(v, t -> {
+            Owned o = owned.get(backing(t));
+            if (o != null) {
+                o.holders++;
+            }
+        });
+    }
+
+    synchronized void drop(RuntimeValue v) {
+        forEachTensor(v, t -> {
+            Object key = backing(t);
+            Owned o = owned.get(key);
+            if (o != null && --o.holders <= 0) {
+                owned.remove(key);
+                o.allocator.release(o.tensor);
+            }
+        });
+    }
+
+    /** Releases a tensor allocated in this run if no slot holds it (a kernel's temporary or an unrequested output). */
+    synchronized void releaseIfUnheld(Tensor t) {
+        Object key = backing(t);
+        Owned o = owned.get(key);
+        if (o != null && o.holders <= 0) {
+            owned.remove(key);
+            o.allocator.release(o.tensor);
+        }
+    }
+
+    private interface TensorVisitor {
+        void visit(Tensor t);
+    }
+
+    private static void forEachTensor(RuntimeValue v, TensorVisitor visitor) {
+        if (v instanceof Tensor t) {
+            visitor.visit(t);
+        } else if (v instanceof TensorSequence s) {
+            s.tensors().forEach(visitor::visit);
+        } else if (v instanceof OptionalValue o) {
+            if (o.value() != null) {
+                forEachTensor(o.value(), visitor);
+            }
+        } else if (v instanceof TensorMap m) {
+            for (Object value : m.entries().values()) {
+                if (value instanceof Tensor t) {
+                    visitor.visit(t);
+                }
+            }
+        }
+    }
+}

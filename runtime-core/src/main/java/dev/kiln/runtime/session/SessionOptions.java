@@ -1,0 +1,150 @@
+package dev.kiln.runtime.session;
+
+import dev.kiln.api.format.ModelLoadOptions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How a {@link Session} is opened: threads, which backends in which order, checks, and model-load limits.
+ * Immutable and thread-safe; build with {@link #builder()}.
+ */
+public final class SessionOptions {
+    private final int threads;
+    private final List<String> backends;
+    private final boolean fallbackToCpu;
+    private final boolean checkNonFinite;
+    private final ModelLoadOptions modelLoadOptions;
+    private final Map<String, String> backendOptions;
+
+    private SessionOptions(Builder b) {
+        this.threads = b.threads;
+        this.backends = List.copyOf(b.backends);
+        this.fallbackToCpu = b.fallbackToCpu;
+        this.checkNonFinite = b.checkNonFinite;
+        this.modelLoadOptions = b.modelLoadOptions;
+        this.backendOptions = Map.copyOf(b.backendOptions);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Every default: all available backends by priority with the CPU last, one thread per processor. */
+    public static SessionOptions defaults() {
+        return builder().build();
+    }
+
+    /** Intra-op threads each backend may use (at least 1). */
+    public int threads() {
+        return threads;
+    }
+
+    /** Backend ids in preference order; empty means every available backend by priority, the CPU last. */
+    public List<String> backends() {
+        return backends;
+    }
+
+    /** Whether the CPU backend is appended when {@link #backends()} names others only. */
+    public boolean fallbackToCpu() {
+        return fallbackToCpu;
+    }
+
+    /** Whether runs refuse NaN or infinite values in floating-point inputs and outputs. */
+    public boolean checkNonFinite() {
+        return checkNonFinite;
+    }
+
+    /** Limits applied when the session reads the model itself. */
+    public ModelLoadOptions modelLoadOptions() {
+        return modelLoadOptions;
+    }
+
+    /** Backend-specific settings passed to every backend the session creates (e.g. {@code device=1}). */
+    public Map<String, String> backendOptions() {
+        return backendOptions;
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder().threads(threads).backends(backends).fallbackToCpu(fallbackToCpu).checkNonFinite(checkNonFinite)
+                .modelLoadOptions(modelLoadOptions);
+        backendOptions.forEach(b::backendOption);
+        return b;
+    }
+
+    @Override
+    public String toString() {
+        return "SessionOptions(threads=" + threads + ", backends=" + (backends.isEmpty() ? "all available" : backends)
+                + (fallbackToCpu ? "" : ", no CPU fallback") + (checkNonFinite ? ", checkNonFinite" : "") + ")";
+    }
+
+    /** Collects options; {@link #build()} checks them. Not thread-safe. */
+    public static final class Builder {
+        private int threads = Runtime.getRuntime().availableProcessors();
+        private final List<String> backends = new ArrayList<>();
+        private boolean fallbackToCpu = true;
+        private boolean checkNonFinite;
+        private ModelLoadOptions modelLoadOptions = ModelLoadOptions.defaults();
+        private final Map<String, String> backendOptions = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        public Builder threads(int n) {
+            this.threads = n;
+            return this;
+        }
+
+        /** Replaces the backend preference list; ids as {@link dev.kiln.api.spi.BackendProvider#id()} gives them. */
+        public Builder backends(List<String> ids) {
+            backends.clear();
+            backends.addAll(Objects.requireNonNull(ids, "ids"));
+            return this;
+        }
+
+        public Builder backends(String... ids) {
+            return backends(List.of(ids));
+        }
+
+        /** Whether to append the CPU backend to an explicit backend list that lacks it (default true). */
+        public Builder fallbackToCpu(boolean v) {
+            this.fallbackToCpu = v;
+            return this;
+        }
+
+        /** Refuse NaN and infinities in floating-point inputs and outputs (default false: the check costs a pass over the data). */
+        public Builder checkNonFinite(boolean v) {
+            this.checkNonFinite = v;
+            return this;
+        }
+
+        public Builder modelLoadOptions(ModelLoadOptions v) {
+            this.modelLoadOptions = Objects.requireNonNull(v, "modelLoadOptions");
+            return this;
+        }
+
+        public Builder backendOption(String key, String value) {
+            backendOptions.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        public SessionOptions build() {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+            }
+            LinkedHashSet<String> seen = new LinkedHashSet<>();
+            for (String id : backends) {
+                if (id == null || id.isBlank()) {
+                    throw new IllegalArgumentException("backend ids must not be blank, got " + backends);
+                }
+                if (!seen.add(id)) {
+                    throw new IllegalArgumentException("backend '" + id + "' is listed twice in " + backends);
+                }
+            }
+            return new SessionOptions(this);
+        }
+    }
+}
