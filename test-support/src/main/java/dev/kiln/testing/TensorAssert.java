@@ -3,7 +3,7 @@ package dev.kiln.testing;
 import dev.kiln.api.tensor.DType;
 import dev.kiln.api.tensor.Tensor;
 
-/** Assertions on tensors with the ONNX backend-test tolerance rule: |a - e| <= atol + rtol * |e|, NaN equals NaN. */
+/** Assertions on tensors with the ONNX backend-test tolerance rule: |a - e| <= atol + rtol * |e|, NaN equals NaN, an infinity equals only itself. */
 public final class TensorAssert {
     private TensorAssert() {
     }
@@ -37,7 +37,8 @@ public final class TensorAssert {
             if (e == a) {
                 continue;
             }
-            if (!(Math.abs(a - e) <= atol + rtol * Math.abs(e))) {
+            // An infinity matches only itself: inf <= atol + rtol * inf would otherwise let -inf pass for +inf.
+            if (Double.isInfinite(e) || Double.isInfinite(a) || !(Math.abs(a - e) <= atol + rtol * Math.abs(e))) {
                 return "element " + i + ": expected " + e + ", got " + a + " (|diff| " + Math.abs(a - e) + ")";
             }
         }
