@@ -2,10 +2,8 @@ package dev.kiln.testing;
 
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.kiln.api.format.ModelFormats;
 import dev.kiln.api.ir.Graph;
 import dev.kiln.api.ir.Model;
@@ -18,7 +16,6 @@ import java.lang.reflect.Array;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,28 +34,13 @@ public final class OrtReference {
 
     /** Runs serialized ONNX bytes in ORT with one intra-op thread; returns outputs by name in graph order. */
     public static Map<String, Tensor> run(byte[] modelBytes, Map<String, Tensor> inputs) {
-        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-            opts.setIntraOpNumThreads(1);
-            try (OrtSession session = ENV.createSession(modelBytes, opts)) {
-                Map<String, OnnxTensor> feeds = new HashMap<>();
-                try {
-                    for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
-                        feeds.put(e.getKey(), toOrt(e.getValue()));
-                    }
-                    Map<String, Tensor> out = new LinkedHashMap<>();
-                    try (OrtSession.Result r = session.run(feeds)) {
-                        for (Map.Entry<String, OnnxValue> e : r) {
-                            out.put(e.getKey(), fromOrt((OnnxTensor) e.getValue()));
-                        }
-                    }
-                    return out;
-                } finally {
-                    feeds.values().forEach(OnnxTensor::close);
-                }
-            }
-        } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed: " + e.getMessage(), e);
+        try (OrtRunner runner = new OrtRunner(modelBytes, 1)) {
+            return runner.run(inputs);
         }
+    }
+
+    static OrtEnvironment environment() {
+        return ENV;
     }
 
     /** Exports a model with Kiln's ONNX writer and runs it in ORT. */

@@ -1,12 +1,14 @@
 package dev.kiln.samples.cli;
 
 import dev.kiln.api.tensor.RuntimeValue;
-import dev.kiln.converters.testdata.OnnxTestCase;
-import dev.kiln.converters.testdata.OnnxTestCaseReader;
 import dev.kiln.runtime.session.Session;
-import dev.kiln.samples.conformance.ConformanceRunner;
-import java.nio.file.Path;
-import java.util.Arrays;
+import dev.kiln.runtime.session.SessionOptions;
+import dev.kiln.samples.bench.Timings;
+import dev.kiln.samples.bench.Workload;
+import dev.kiln.samples.bench.Workloads;
+import dev.kiln.testing.OrtRunner;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -17,19 +19,26 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "bench", description = "Time a test case's model on its first data set: prints median_ms=<x> p90_ms=<y>.")
+@Command(name = "bench", description = {
+        "Time a model on one set of inputs: prints median_ms=<x> p90_ms=<y>.",
+        "With --compare-ort, runs ONNX Runtime on the same model and inputs in the same process, alternating with Kiln,",
+        "and prints both and the ratio of the medians (Kiln / ORT)."})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "CASE_DIR", description = "A folder with model.onnx and test_data_set_0/.")
-    Path caseDir;
+    @Parameters(index = "0", paramLabel = "TARGET",
+            description = "A test-case folder (model.onnx and test_data_set_0/), or minilm:BxS (all-MiniLM-L6-v2, B sentences of S tokens).")
+    String target;
 
     @Option(names = "--runs", paramLabel = "N", defaultValue = "20", description = "Timed runs (default: ${DEFAULT-VALUE}).")
     int runs;
 
     @Option(names = "--warmup", paramLabel = "W", defaultValue = "3", description = "Untimed runs first (default: ${DEFAULT-VALUE}).")
     int warmup;
+
+    @Option(names = "--compare-ort", description = "Also time ONNX Runtime (intra-op threads = --threads) and print the ratio.")
+    boolean compareOrt;
 
     @Mixin
     SessionFlags session;
@@ -39,39 +48,47 @@ final class BenchCommand implements Callable<Integer> {
         if (runs < 1 || warmup < 0) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--runs must be at least 1 and --warmup at least 0");
         }
-        CliFiles.requireFolder(caseDir, "test case folder");
-        OnnxTestCase testCase = OnnxTestCaseReader.read(caseDir);
-        if (testCase.dataSets().isEmpty()) {
-            throw new IllegalArgumentException("test case " + caseDir + " has no test_data_set_N folder");
-        }
-        Map<String, RuntimeValue> feeds = ConformanceRunner.feeds(testCase.model(), testCase.dataSets().get(0).inputs());
-        double[] ms = new double[runs];
-        try (Session s = Session.open(testCase.model(), session.toOptions())) {
+        Workload w = Workloads.find(target);
+        SessionOptions options = session.toOptions();
+        Map<String, RuntimeValue> feeds = new LinkedHashMap<>(w.feeds());
+        double[] kiln = new double[runs];
+        double[] ort = new double[runs];
+        try (Session s = Session.open(w.modelBytes(), options);
+                OrtRunner reference = compareOrt ? new OrtRunner(w.modelBytes(), options.threads()) : null) {
             for (int i = 0; i < warmup; i++) {
                 s.run(feeds);
+                if (reference != null) {
+                    reference.run(w.feeds());
+                }
             }
+            // Alternate, swapping who goes first each round, so drift in machine load hits both alike.
             for (int i = 0; i < runs; i++) {
-                long t0 = System.nanoTime();
-                s.run(feeds);
-                ms[i] = (System.nanoTime() - t0) / 1e6;
+                boolean kilnFirst = i % 2 == 0;
+                if (reference != null && !kilnFirst) {
+                    ort[i] = time(() -> reference.run(w.feeds()));
+                }
+                kiln[i] = time(() -> s.run(feeds));
+                if (reference != null && kilnFirst) {
+                    ort[i] = time(() -> reference.run(w.feeds()));
+                }
             }
         }
-        spec.commandLine().getOut().println(String.format(Locale.ROOT, "median_ms=%.3f p90_ms=%.3f", median(ms), p90(ms)));
-        spec.commandLine().getOut().flush();
+        PrintWriter out = spec.commandLine().getOut();
+        if (compareOrt) {
+            out.println(String.format(Locale.ROOT, "%s, %d threads, %d runs", w.name(), options.threads(), runs));
+            out.println(String.format(Locale.ROOT, "kiln median_ms=%.3f p90_ms=%.3f", Timings.median(kiln), Timings.p90(kiln)));
+            out.println(String.format(Locale.ROOT, "ort  median_ms=%.3f p90_ms=%.3f", Timings.median(ort), Timings.p90(ort)));
+            out.println(String.format(Locale.ROOT, "ratio=%.3f (kiln median / ort median)", Timings.median(kiln) / Timings.median(ort)));
+        } else {
+            out.println(String.format(Locale.ROOT, "median_ms=%.3f p90_ms=%.3f", Timings.median(kiln), Timings.p90(kiln)));
+        }
+        out.flush();
         return 0;
     }
 
-    static double median(double[] values) {
-        double[] s = values.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-    }
-
-    /** The nearest-rank 90th percentile: the smallest value at least 90% of the runs do not exceed. */
-    static double p90(double[] values) {
-        double[] s = values.clone();
-        Arrays.sort(s);
-        return s[(int) Math.ceil(0.9 * s.length) - 1];
+    private static double time(Runnable r) {
+        long t0 = System.nanoTime();
+        r.run();
+        return (System.nanoTime() - t0) / 1e6;
     }
 }

@@ -1,5 +1,7 @@
 package dev.kiln.samples.cli;
 
+import dev.kiln.samples.bench.Timings;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -132,9 +134,9 @@ class KilnCommandTest {
     @Test
     void benchStatistics() {
         double[] ms = {5, 1, 4, 2, 3, 10, 6, 7, 9, 8};
-        assertEquals(5.5, BenchCommand.median(ms));
-        assertEquals(9.0, BenchCommand.p90(ms));
-        assertEquals(3.0, BenchCommand.median(new double[] {3, 1, 100}));
-        assertEquals(100.0, BenchCommand.p90(new double[] {3, 1, 100}));
+        assertEquals(5.5, Timings.median(ms));
+        assertEquals(9.0, Timings.p90(ms));
+        assertEquals(3.0, Timings.median(new double[] {3, 1, 100}));
+        assertEquals(100.0, Timings.p90(new double[] {3, 1, 100}));
     }
 }
