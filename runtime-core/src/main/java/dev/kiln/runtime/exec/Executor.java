@@ -38,6 +38,7 @@ public final class Executor {
     private final Map<String, Integer> inputSlots = new HashMap<>();
     private final Map<String, Integer> outputIndex = new LinkedHashMap<>();
     private final Map<String, Optional<boolean[]>> masks = new ConcurrentHashMap<>();
+    private volatile OpTimer timer;
 
     private Executor(GraphPlan main, PlanCompiler compiler) {
         this.main = main;
@@ -102,7 +103,7 @@ public final class Executor {
     public Map<String, RuntimeValue> run(Map<String, ? extends RuntimeValue> inputs, Collection<String> outputNames) {
         int[] wanted = outputIndices(outputNames);
         boolean[] enabled = wanted.length == main.outputs.length ? null : mask(wanted);
-        RunState run = new RunState();
+        RunState run = new RunState(timer);
         Frame frame = new Frame(main, null);
         for (Map.Entry<String, ? extends RuntimeValue> e : inputs.entrySet()) {
             Integer slot = inputSlots.get(e.getKey());
@@ -123,6 +124,20 @@ public final class Executor {
         }
         frame.clearAll(run);
         return out;
+    }
+
+    /**
+     * Turns per-op timing on (starting from zero) or off. Runs already under way keep the setting they
+     * started with. Timing costs two clock reads per kernel.
+     */
+    public void profile(boolean on) {
+        timer = on ? new OpTimer() : null;
+    }
+
+    /** Kernel time by op type and backend since profiling was turned on, most first; empty when it is off. */
+    public List<OpTiming> profile() {
+        OpTimer t = timer;
+        return t == null ? List.of() : t.snapshot();
     }
 
     /** Runs a plan's steps in order, emptying each slot after its last reader. */

@@ -48,10 +48,15 @@ final class KernelStep implements Step {
             in[i] = inputs[i] == null ? null : frame.get(inputs[i]);
         }
         RuntimeKernelContext ctx = new RuntimeKernelContext(node, opset, in, requested, backend.allocator(), run);
+        OpTimer timer = run.timer();
+        long start = timer == null ? 0 : System.nanoTime();
         try {
             kernel.execute(ctx);
         } catch (RuntimeException e) {
             throw NodeErrors.inNode(node, e);
+        }
+        if (timer != null) {
+            timer.record(node.domain().isEmpty() ? node.opType() : node.domain() + "::" + node.opType(), backend.id(), System.nanoTime() - start);
         }
         for (int k = 0; k < outputs.length; k++) {
             if (!requested[k]) {

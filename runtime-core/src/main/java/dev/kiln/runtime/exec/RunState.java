@@ -20,6 +20,16 @@ import java.util.Map;
  */
 final class RunState {
     private final Map<Object, Owned> owned = new IdentityHashMap<>();
+    /** Where kernels report their time, or null when profiling is off. */
+    private final OpTimer timer;
+
+    RunState(OpTimer timer) {
+        this.timer = timer;
+    }
+
+    OpTimer timer() {
+        return timer;
+    }
 
     private static final class Owned {
         final Tensor tensor;

@@ -11,6 +11,7 @@ import dev.kiln.api.spi.Backend;
 import dev.kiln.api.tensor.RuntimeValue;
 import dev.kiln.runtime.backend.BackendRegistry;
 import dev.kiln.runtime.exec.Executor;
+import dev.kiln.runtime.exec.OpTiming;
 import dev.kiln.runtime.exec.NodePlacement;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -194,6 +195,21 @@ public final class Session implements AutoCloseable {
     public String backendSummary() {
         ensureOpen();
         return summary;
+    }
+
+    /**
+     * Turns per-op timing on (from zero) or off; see {@link #profile()}. Meant for finding where a model
+     * spends its time: turn it on after warm-up runs, run, then read the profile.
+     */
+    public void profiling(boolean on) {
+        ensureOpen();
+        executor.profile(on);
+    }
+
+    /** Kernel time by op type and backend since profiling was turned on, most time first; empty when off. */
+    public List<OpTiming> profile() {
+        ensureOpen();
+        return executor.profile();
     }
 
     /** Closes the backends; waits for runs in progress. Idempotent. */

@@ -53,6 +53,28 @@ class SessionTest {
     }
 
     @Test
+    void profilingCountsEachOpTypeOncePerRunOnlyWhileOn() {
+        try (Session s = Session.open(model(dense()), options())) {
+            Map<String, RuntimeValue> feeds = Map.of("x", Tensor.of(new float[8], 2, 4));
+            s.run(feeds);
+            assertTrue(s.profile().isEmpty());
+            s.profiling(true);
+            s.run(feeds);
+            s.run(feeds);
+            List<dev.kiln.runtime.exec.OpTiming> p = s.profile();
+            assertEquals(List.of("Add", "MatMul", "Relu"), p.stream().map(t -> t.opType()).sorted().toList());
+            for (dev.kiln.runtime.exec.OpTiming t : p) {
+                assertEquals(2, t.calls(), t.toString());
+                assertEquals("cpu", t.backendId());
+                assertTrue(t.nanos() > 0, t.toString());
+            }
+            s.profiling(false);
+            s.run(feeds);
+            assertTrue(s.profile().isEmpty());
+        }
+    }
+
+    @Test
     void runsMatMulAddReluOnTheCpu() {
         try (Session s = Session.open(model(dense()), options())) {
             float[] x = {1, 2, 3, 4, -1, 0.5f, 2, -3};

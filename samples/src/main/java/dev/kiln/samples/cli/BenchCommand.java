@@ -1,6 +1,7 @@
 package dev.kiln.samples.cli;
 
 import dev.kiln.api.tensor.RuntimeValue;
+import dev.kiln.runtime.exec.OpTiming;
 import dev.kiln.runtime.session.Session;
 import dev.kiln.runtime.session.SessionOptions;
 import dev.kiln.samples.bench.Timings;
@@ -40,8 +41,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--compare-ort", description = "Also time ONNX Runtime (intra-op threads = --threads) and print the ratio.")
     boolean compareOrt;
 
+    @Option(names = "--profile", description = "After the timed runs, print Kiln's time per op type over them.")
+    boolean profile;
+
     @Mixin
     SessionFlags session;
+
+    private java.util.List<OpTiming> opTimes = java.util.List.of();
 
     @Override
     public Integer call() {
@@ -61,6 +67,7 @@ final class BenchCommand implements Callable<Integer> {
                     reference.run(w.feeds());
                 }
             }
+            s.profiling(profile);
             // Alternate, swapping who goes first each round, so drift in machine load hits both alike.
             for (int i = 0; i < runs; i++) {
                 boolean kilnFirst = i % 2 == 0;
@@ -72,6 +79,7 @@ final class BenchCommand implements Callable<Integer> {
                     ort[i] = time(() -> reference.run(w.feeds()));
                 }
             }
+            opTimes = s.profile();
         }
         PrintWriter out = spec.commandLine().getOut();
         if (compareOrt) {
@@ -81,6 +89,14 @@ final class BenchCommand implements Callable<Integer> {
             out.println(String.format(Locale.ROOT, "ratio=%.3f (kiln median / ort median)", Timings.median(kiln) / Timings.median(ort)));
         } else {
             out.println(String.format(Locale.ROOT, "median_ms=%.3f p90_ms=%.3f", Timings.median(kiln), Timings.p90(kiln)));
+        }
+        if (profile) {
+            double total = opTimes.stream().mapToDouble(OpTiming::millis).sum();
+            out.println(String.format(Locale.ROOT, "%-28s %-8s %8s %12s %6s", "op", "backend", "calls/run", "ms/run", "share"));
+            for (OpTiming t : opTimes) {
+                out.println(String.format(Locale.ROOT, "%-28s %-8s %8d %12.3f %5.1f%%", t.opType(), t.backendId(), t.calls() / runs,
+                        t.millis() / runs, 100 * t.millis() / total));
+            }
         }
         out.flush();
         return 0;
