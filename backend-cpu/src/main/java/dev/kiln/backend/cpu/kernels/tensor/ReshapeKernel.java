@@ -10,8 +10,9 @@ import java.util.Arrays;
 
 /**
  * Reshape, Flatten, Squeeze and Unsqueeze: the elements stay in order and only the shape changes, so each
- * op is a row that computes the new shape. The output is a copy (one block copy) because the runtime may
- * recycle the input's array once its last reader has run.
+ * op is a row that computes the new shape. The output is a view sharing the input's array: the runtime
+ * counts holders by backing array, so the array stays alive while either name is in use, and kernels never
+ * write into their inputs.
  */
 public final class ReshapeKernel implements Kernel {
     /** How each op derives the output dimensions. */
@@ -128,9 +129,7 @@ public final class ReshapeKernel implements Kernel {
             throw new InvalidInputException("cannot reshape input " + x.describe() + " (" + x.elementCount() + " elements) to "
                     + shape + " (" + shape.elementCount() + " elements)");
         }
-        Tensor y = ctx.allocate(x.dtype(), shape);
-        Elements.copy(x.data(), 0, y.data(), 0, x.size() * x.dtype().slotsPerElement());
-        ctx.setOutput(0, y);
+        ctx.setOutput(0, x.reshape(shape));
     }
 
     private static long count(long[] dims) {
