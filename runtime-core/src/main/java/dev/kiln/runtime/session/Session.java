@@ -11,6 +11,7 @@ import dev.kiln.api.spi.Backend;
 import dev.kiln.api.tensor.RuntimeValue;
 import dev.kiln.runtime.backend.BackendRegistry;
 import dev.kiln.runtime.exec.Executor;
+import dev.kiln.runtime.passes.GraphOptimizer;
 import dev.kiln.runtime.exec.OpTiming;
 import dev.kiln.runtime.exec.NodePlacement;
 import java.io.InputStream;
@@ -114,7 +115,8 @@ public final class Session implements AutoCloseable {
         GraphVerifier.verify(model.graph());
         List<Backend> backends = BackendSelection.create(registry, options);
         try {
-            Executor executor = Executor.compile(model, backends);
+            Model executable = options.optimize() ? GraphOptimizer.optimize(model).model() : model;
+            Executor executor = Executor.compile(executable, backends);
             Session s = new Session(model, List.copyOf(backends), executor, options.checkNonFinite());
             LOG.debug("session for graph '{}' opened: {}", model.graph().name(), s.summary);
             return s;

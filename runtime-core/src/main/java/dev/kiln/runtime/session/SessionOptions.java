@@ -17,6 +17,7 @@ public final class SessionOptions {
     private final List<String> backends;
     private final boolean fallbackToCpu;
     private final boolean checkNonFinite;
+    private final boolean optimize;
     private final ModelLoadOptions modelLoadOptions;
     private final Map<String, String> backendOptions;
 
@@ -25,6 +26,7 @@ public final class SessionOptions {
         this.backends = List.copyOf(b.backends);
         this.fallbackToCpu = b.fallbackToCpu;
         this.checkNonFinite = b.checkNonFinite;
+        this.optimize = b.optimize;
         this.modelLoadOptions = b.modelLoadOptions;
         this.backendOptions = Map.copyOf(b.backendOptions);
     }
@@ -58,6 +60,11 @@ public final class SessionOptions {
         return checkNonFinite;
     }
 
+    /** Whether the session fuses common op patterns before compiling (default true); see {@code GraphOptimizer}. */
+    public boolean optimize() {
+        return optimize;
+    }
+
     /** Limits applied when the session reads the model itself. */
     public ModelLoadOptions modelLoadOptions() {
         return modelLoadOptions;
@@ -69,7 +76,7 @@ public final class SessionOptions {
     }
 
     public Builder toBuilder() {
-        Builder b = new Builder().threads(threads).backends(backends).fallbackToCpu(fallbackToCpu).checkNonFinite(checkNonFinite)
+        Builder b = new Builder().threads(threads).backends(backends).fallbackToCpu(fallbackToCpu).checkNonFinite(checkNonFinite).optimize(optimize)
                 .modelLoadOptions(modelLoadOptions);
         backendOptions.forEach(b::backendOption);
         return b;
@@ -78,7 +85,7 @@ public final class SessionOptions {
     @Override
     public String toString() {
         return "SessionOptions(threads=" + threads + ", backends=" + (backends.isEmpty() ? "all available" : backends)
-                + (fallbackToCpu ? "" : ", no CPU fallback") + (checkNonFinite ? ", checkNonFinite" : "") + ")";
+                + (fallbackToCpu ? "" : ", no CPU fallback") + (checkNonFinite ? ", checkNonFinite" : "") + (optimize ? "" : ", no graph optimization") + ")";
     }
 
     /** Collects options; {@link #build()} checks them. Not thread-safe. */
@@ -87,6 +94,7 @@ public final class SessionOptions {
         private final List<String> backends = new ArrayList<>();
         private boolean fallbackToCpu = true;
         private boolean checkNonFinite;
+        private boolean optimize = true;
         private ModelLoadOptions modelLoadOptions = ModelLoadOptions.defaults();
         private final Map<String, String> backendOptions = new LinkedHashMap<>();
 
@@ -118,6 +126,12 @@ public final class SessionOptions {
         /** Refuse NaN and infinities in floating-point inputs and outputs (default false: the check costs a pass over the data). */
         public Builder checkNonFinite(boolean v) {
             this.checkNonFinite = v;
+            return this;
+        }
+
+        /** Fuse common op patterns before compiling (default true); false runs the graph node for node as loaded. */
+        public Builder optimize(boolean v) {
+            this.optimize = v;
             return this;
         }
 

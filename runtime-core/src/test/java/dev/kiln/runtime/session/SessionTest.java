@@ -48,8 +48,9 @@ class SessionTest {
         return out;
     }
 
+    /** Node for node as built: these tests look at individual nodes, which fusion would merge. */
     private static SessionOptions options() {
-        return SessionOptions.builder().threads(2).build();
+        return SessionOptions.builder().threads(2).optimize(false).build();
     }
 
     @Test
@@ -71,6 +72,18 @@ class SessionTest {
             s.profiling(false);
             s.run(feeds);
             assertTrue(s.profile().isEmpty());
+        }
+    }
+
+    @Test
+    void theOptimizerFusesMatMulAndAddButKeepsTheAddOutputTheGraphReturns() {
+        float[] x = {1, 2, 3, 4, -1, 0.5f, 2, -3};
+        try (Session s = Session.open(model(dense()), SessionOptions.builder().threads(2).build())) {
+            Map<String, RuntimeValue> out = s.run(Map.of("x", Tensor.of(x, 2, 4)));
+            assertArrayEquals(denseExpected(x, 2, true), ((Tensor) out.get("y")).floatData(), 1e-5f);
+            assertArrayEquals(denseExpected(x, 2, false), ((Tensor) out.get("z")).floatData(), 1e-5f);
+            // z is a graph output, so Relu cannot join the fused node
+            assertEquals(List.of("FusedMatMul", "Relu"), s.assignment().stream().map(NodeAssignment::opType).toList());
         }
     }
 

@@ -33,6 +33,11 @@ final class MatMulKernel implements Kernel {
 
     @Override
     public void execute(KernelContext ctx) {
+        ctx.setOutput(0, compute(ctx));
+    }
+
+    /** The product of inputs 0 and 1 in a tensor allocated from {@code ctx}; sets no output. */
+    Tensor compute(KernelContext ctx) {
         Tensor a = ctx.tensor(0);
         Tensor b = ctx.tensor(1);
         if (a.dtype() != b.dtype()) {
@@ -53,7 +58,7 @@ final class MatMulKernel implements Kernel {
             default -> throw new UnsupportedOpException("MatMul", "", ctx.opsetVersion(),
                     "input A has element type " + a.dtype() + "; expected float32, float64, float16, bfloat16, int32, int64, uint32 or uint64");
         }
-        ctx.setOutput(0, y);
+        return y;
     }
 
     static void multiplyFloats(CpuExecution execution, MatMulShape s, float[] a, float[] b, Blas.NativeFloats packedB, float[] y) {

@@ -23,6 +23,9 @@ public final class MathKernels implements CpuKernelFamily {
         for (SmoothActivation a : SmoothActivation.values()) {
             registry.add("", a.opType(), (r, e) -> new UnaryKernel(a.opType(), bind(r, a::bind), e));
         }
+        // the runtime's fusion pass rewrites erf-based GELU chains into this, whatever the model's opset
+        registry.add(dev.kiln.backend.cpu.kernels.linalg.LinalgKernels.FUSED_DOMAIN, "Gelu",
+                (r, e) -> new UnaryKernel("Gelu", bind(r, SmoothActivation.GELU::bind), e));
         registry.add("", "Add", (r, e) -> new BinaryKernel("Add", Arithmetic.ADD, e));
         registry.add("", "Sub", (r, e) -> new BinaryKernel("Sub", Arithmetic.SUB, e));
         registry.add("", "Mul", (r, e) -> new BinaryKernel("Mul", Arithmetic.MUL, e));

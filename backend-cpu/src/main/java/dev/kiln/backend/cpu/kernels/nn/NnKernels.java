@@ -21,6 +21,8 @@ public final class NnKernels implements CpuKernelFamily {
                 (r, e) -> new GlobalPoolKernel("GlobalLpPool", GlobalPoolKernel.Mode.LP, (int) r.node().getInt("p", 2), e));
         registry.add("", "BatchNormalization", BatchNormalizationKernel::new);
         registry.add("", "LayerNormalization", LayerNormalizationKernel::new);
+        // the runtime's fusion pass rewrites decomposed layer norms into this, whatever the model's opset
+        registry.add(dev.kiln.backend.cpu.kernels.linalg.LinalgKernels.FUSED_DOMAIN, "LayerNormalization", LayerNormalizationKernel::new);
         registry.add("", "InstanceNormalization", InstanceNormalizationKernel::new);
         registry.add("", "GroupNormalization", GroupNormalizationKernel::new);
         registry.add("", "RMSNormalization", RmsNormalizationKernel::new);

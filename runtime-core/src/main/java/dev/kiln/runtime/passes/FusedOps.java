@@ -1,0 +1,19 @@
+package dev.kiln.runtime.passes;
+
+/**
+ * The ops Kiln's fusion passes create, in their own domain so they never collide with an ONNX op of a
+ * model's opset. They exist only inside a session; exported models never contain them.
+ */
+public final class FusedOps {
+    /** The domain of fused ops, imported at version 1 by an optimized model. */
+    public static final String DOMAIN = "dev.kiln";
+    /** {@code FusedMatMul(A, B, bias?)} with attribute {@code activation} (an ONNX activation op name or ""). */
+    public static final String FUSED_MATMUL = "FusedMatMul";
+    /** LayerNormalization with the semantics of ONNX opset 17 (axis, epsilon). */
+    public static final String LAYER_NORMALIZATION = "LayerNormalization";
+    /** Gelu with the semantics of ONNX opset 20 (approximate = "none"). */
+    public static final String GELU = "Gelu";
+
+    private FusedOps() {
+    }
+}

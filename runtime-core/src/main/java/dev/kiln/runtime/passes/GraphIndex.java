@@ -1,0 +1,146 @@
+package dev.kiln.runtime.passes;
+
+import dev.kiln.api.ir.Graph;
+import dev.kiln.api.ir.Model;
+import dev.kiln.api.ir.Node;
+import dev.kiln.api.ir.Value;
+import dev.kiln.api.tensor.DType;
+import dev.kiln.api.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A graph's nodes with who produces and who reads each value, for pattern-matching rewrites. Nodes are
+ * removed or replaced in place (a replacement keeps its predecessor's position, so it must only read
+ * values produced before it); {@link #graph()} builds the rewritten graph. Not thread-safe.
+ */
+final class GraphIndex {
+    private final Graph original;
+    private final Node[] nodes;
+    private final Map<String, Integer> producers = new HashMap<>();
+    private final Map<String, List<Integer>> consumers = new HashMap<>();
+    private final Map<String, Tensor> constants;
+    private final Set<String> graphOutputs = new HashSet<>();
+
+    GraphIndex(Graph graph) {
+        this.original = graph;
+        this.nodes = graph.nodes().toArray(new Node[0]);
+        this.constants = ConstantValues.find(graph);
+        for (Value v : graph.outputs()) {
+            graphOutputs.add(v.name());
+        }
+        for (int i = 0; i < nodes.length; i++) {
+            for (String out : nodes[i].outputs()) {
+                if (!out.isEmpty()) {
+                    producers.put(out, i);
+                }
+            }
+            for (String in : nodes[i].inputs()) {
+                if (!in.isEmpty()) {
+                    consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(i);
+                }
+            }
+            // values a subgraph reads from this scope count as read by the node that owns the subgraph
+            for (Graph sub : nodes[i].subgraphs()) {
+                for (String ref : sub.outerScopeReferences()) {
+                    consumers.computeIfAbsent(ref, k -> new ArrayList<>()).add(i);
+                }
+            }
+        }
+    }
+
+    int size() {
+        return nodes.length;
+    }
+
+    /** Node {@code i}, or null once removed. */
+    Node node(int i) {
+        return nodes[i];
+    }
+
+    /** True when node {@code i} is the default-domain op {@code opType}. */
+    boolean is(int i, String opType) {
+        Node n = nodes[i];
+        return n != null && n.domain().equals(Model.ONNX_DOMAIN) && n.opType().equals(opType);
+    }
+
+    /**
+     * The one node reading {@code value}, or -1 when none, several, or the value is also a graph output
+     * (then it must survive a rewrite).
+     */
+    int soleConsumer(String value) {
+        List<Integer> c = consumers.get(value);
+        if (c == null || c.size() != 1 || graphOutputs.contains(value)) {
+            return -1;
+        }
+        return c.get(0);
+    }
+
+    /** The nodes reading {@code value}, in graph order (a node reading it twice appears twice). */
+    List<Integer> consumers(String value) {
+        return List.copyOf(consumers.getOrDefault(value, List.of()));
+    }
+
+    /** The node producing {@code value}, or -1 for graph inputs, initializers and removed nodes. */
+    int producer(String value) {
+        Integer i = producers.get(value);
+        return i == null || nodes[i] == null ? -1 : i;
+    }
+
+    /** How many node inputs read {@code value} (a node reading it twice counts twice). */
+    int readers(String value) {
+        List<Integer> c = consumers.get(value);
+        return c == null ? 0 : c.size();
+    }
+
+    /** The declared type of a value, or null when the graph does not know it. */
+    dev.kiln.api.ir.ValueType typeOf(String value) {
+        return original.typeOf(value);
+    }
+
+    boolean isGraphOutput(String value) {
+        return graphOutputs.contains(value);
+    }
+
+    /** The constant value (initializer that is not an input, or Constant node output), or null. */
+    Tensor constant(String value) {
+        return constants.get(value);
+    }
+
+    /** The float value of a one-element float constant, or NaN when {@code value} is not one. */
+    double scalar(String value) {
+        Tensor t = constants.get(value);
+        if (t == null || t.elementCount() != 1 || !(t.dtype() == DType.FLOAT || t.dtype() == DType.DOUBLE)) {
+            return Double.NaN;
+        }
+        return t.getDouble(0);
+    }
+
+    /** Of a two-input node, the input index other than {@code i}. */
+    static int other(int i) {
+        return 1 - i;
+    }
+
+    void remove(int i) {
+        nodes[i] = null;
+    }
+
+    void replace(int i, Node n) {
+        nodes[i] = n;
+    }
+
+    /** The graph with the rewrites applied; everything but the node list is the original's. */
+    Graph graph() {
+        List<Node> kept = new ArrayList<>(nodes.length);
+        for (Node n : nodes) {
+            if (n != null) {
+                kept.add(n);
+            }
+        }
+        return original.toBuilder().clearNodes().nodes(kept).build();
+    }
+}
