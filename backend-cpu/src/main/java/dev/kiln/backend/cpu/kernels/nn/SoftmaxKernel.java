@@ -6,12 +6,13 @@ import dev.kiln.api.spi.KernelContext;
 import dev.kiln.api.tensor.DType;
 import dev.kiln.api.tensor.Tensor;
 import dev.kiln.backend.cpu.CpuExecution;
+import dev.kiln.backend.cpu.util.FloatMath;
 import dev.kiln.backend.cpu.kernels.linalg.TensorArrays;
 import java.util.Arrays;
 
 /**
  * Softmax and LogSoftmax along one axis (opset 13 semantics: only that axis is normalized), with the
- * row maximum subtracted for stability. Float types use a fast float exponential ({@link FastMath}), float64
+ * row maximum subtracted for stability. Float types use the vectorized float exponential of {@link FloatMath}, float64
  * uses {@link Math#exp}. The tensor is viewed
  * as (outer, n, inner); outer blocks are split over threads and the inner axis is the contiguous loop.
  */
@@ -45,9 +46,9 @@ final class SoftmaxKernel implements Kernel {
             float[] in = TensorArrays.floats(x);
             float[] out = x.dtype() == DType.FLOAT ? y.floatData() : new float[y.size()];
             execution.parallelFor(v.outer(), (long) v.n() * v.inner() * 8, (start, end) -> {
-                double[] acc = new double[2 * v.inner()];
+                Scratch scratch = new Scratch(v.n(), v.inner());
                 for (int o = start; o < end; o++) {
-                    normalize(in, out, o * v.n() * v.inner(), v.n(), v.inner(), acc);
+                    normalize(in, out, o * v.n() * v.inner(), v.n(), v.inner(), scratch);
                 }
             });
             TensorArrays.store(out, y);
@@ -58,66 +59,57 @@ final class SoftmaxKernel implements Kernel {
         ctx.setOutput(0, y);
     }
 
-    /** One (n x inner) block; {@code acc} holds the running max and sum for each inner position. */
-    private void normalize(float[] in, float[] out, int base, int n, int inner, double[] acc) {
+    /** One (n x inner) block of floats; exponentials run over zero-based scratch rows so HotSpot vectorizes them. */
+    private void normalize(float[] in, float[] out, int base, int n, int inner, Scratch s) {
         if (inner == 1) {
-            normalizeRow(in, out, base, n);
+            normalizeRow(in, out, base, n, s);
             return;
         }
-        Arrays.fill(acc, 0, inner, Double.NEGATIVE_INFINITY);
-        Arrays.fill(acc, inner, 2 * inner, 0);
+        float[] max = s.max;
+        double[] sum = s.sum;
+        Arrays.fill(max, 0, inner, Float.NEGATIVE_INFINITY);
+        Arrays.fill(sum, 0, inner, 0);
         for (int i = 0; i < n; i++) {
             int row = base + i * inner;
             for (int j = 0; j < inner; j++) {
-                acc[j] = Math.max(acc[j], in[row + j]);
+                max[j] = Math.max(max[j], in[row + j]);
+            }
+        }
+        float[] t = s.t;
+        for (int i = 0; i < n; i++) {
+            int row = base + i * inner;
+            for (int j = 0; j < inner; j++) {
+                t[j] = in[row + j] - max[j];
+            }
+            FloatMath.exp(t, t, s.k, inner);
+            for (int j = 0; j < inner; j++) {
+                out[row + j] = t[j];
+                sum[j] += t[j];
             }
         }
         for (int i = 0; i < n; i++) {
             int row = base + i * inner;
             for (int j = 0; j < inner; j++) {
-                acc[inner + j] += FastMath.exp((float) (in[row + j] - acc[j]));
-            }
-        }
-        for (int i = 0; i < n; i++) {
-            int row = base + i * inner;
-            for (int j = 0; j < inner; j++) {
-                float d = (float) (in[row + j] - acc[j]);
-                out[row + j] = (float) (log ? d - Math.log(acc[inner + j]) : FastMath.exp(d) / acc[inner + j]);
+                out[row + j] = log ? (float) (in[row + j] - max[j] - Math.log(sum[j])) : (float) (out[row + j] / sum[j]);
             }
         }
     }
 
-    /** A contiguous row; four partial sums keep the additions from waiting on each other. */
-    private void normalizeRow(float[] in, float[] out, int base, int n) {
+    /** A contiguous row. */
+    private void normalizeRow(float[] in, float[] out, int base, int n, Scratch s) {
         float max = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
             max = Math.max(max, in[base + i]);
         }
-        float s0 = 0;
-        float s1 = 0;
-        float s2 = 0;
-        float s3 = 0;
-        int i = 0;
-        for (; i + 3 < n; i += 4) {
-            float e0 = FastMath.exp(in[base + i] - max);
-            float e1 = FastMath.exp(in[base + i + 1] - max);
-            float e2 = FastMath.exp(in[base + i + 2] - max);
-            float e3 = FastMath.exp(in[base + i + 3] - max);
-            out[base + i] = e0;
-            out[base + i + 1] = e1;
-            out[base + i + 2] = e2;
-            out[base + i + 3] = e3;
-            s0 += e0;
-            s1 += e1;
-            s2 += e2;
-            s3 += e3;
+        float[] t = s.t;
+        for (int i = 0; i < n; i++) {
+            t[i] = in[base + i] - max;
         }
-        for (; i < n; i++) {
-            float e = FastMath.exp(in[base + i] - max);
-            out[base + i] = e;
-            s0 += e;
+        FloatMath.exp(t, t, s.k, n);
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += t[i];
         }
-        double sum = (double) s0 + s1 + s2 + s3;
         if (log) {
             float shift = (float) (max + Math.log(sum));
             for (int j = 0; j < n; j++) {
@@ -126,8 +118,24 @@ final class SoftmaxKernel implements Kernel {
         } else {
             float inv = (float) (1.0 / sum);
             for (int j = 0; j < n; j++) {
-                out[base + j] *= inv;
+                out[base + j] = t[j] * inv;
             }
+        }
+    }
+
+    /** One thread's working rows: the longest of n (row case) and inner (strided case). */
+    private static final class Scratch {
+        final float[] t;
+        final float[] k;
+        final float[] max;
+        final double[] sum;
+
+        Scratch(int n, int inner) {
+            int len = inner == 1 ? n : inner;
+            t = new float[len];
+            k = new float[len];
+            max = new float[inner];
+            sum = new double[inner];
         }
     }
 
