@@ -11,6 +11,8 @@ public final class FusedOps {
     public static final String FUSED_MATMUL = "FusedMatMul";
     /** LayerNormalization with the semantics of ONNX opset 17 (axis, epsilon). */
     public static final String LAYER_NORMALIZATION = "LayerNormalization";
+    /** {@code MultiHeadAttention(q, k, v, mask?)} over heads packed in the last axis; attributes num_heads and scale. */
+    public static final String MULTI_HEAD_ATTENTION = "MultiHeadAttention";
     /** Gelu with the semantics of ONNX opset 20 (approximate = "none"). */
     public static final String GELU = "Gelu";
 

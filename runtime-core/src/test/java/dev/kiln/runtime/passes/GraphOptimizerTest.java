@@ -162,9 +162,58 @@ class GraphOptimizerTest {
         }
         GraphOptimizer.Result r = GraphOptimizer.optimize(m);
         // 6 layers: 2 layer norms each plus the embeddings'; one GELU each; 6 dense layers each (Q, K, V, out, FFN in, FFN out)
-        assertEquals(Map.of("layer-norm", 13, "gelu", 6, "matmul-bias-activation", 36), r.rewrites());
+        assertEquals(Map.of("layer-norm", 13, "gelu", 6, "matmul-bias-activation", 36, "attention", 6), r.rewrites());
+        assertEquals(0, r.model().graph().nodes().stream().filter(n -> n.opType().equals("Transpose") || n.opType().equals("Softmax")).count());
         assertEquals(6, r.model().graph().nodes().stream().filter(n -> n.opType().equals("FusedMatMul")
                 && n.getString("activation", "").equals("Gelu")).count());
+    }
+
+    /** Self-attention over x[2,5,12] with 3 heads of 4, in the form BERT exports write it. */
+    private Graph attention(boolean opset11Softmax, boolean withMask) {
+        Tensor heads = Tensor.of(new long[] {2, 5, 3, 4}, 4);
+        Graph.Builder g = Graph.builder("attn").input(floats("q", 2, 5, 12)).input(floats("k", 2, 5, 12)).input(floats("v", 2, 5, 12))
+                .output(floats("y", 2, 5, 12))
+                .initializer("shape4", heads).initializer("shape3", Tensor.of(new long[] {2, 5, 12}, 3))
+                .node(constant("c", Tensor.scalar(2f)))
+                .node(node("Reshape", in("q", "shape4"), "qr")).node(Node.builder("Transpose").input("qr").output("qt").attr("perm", 0, 2, 1, 3).build())
+                .node(node("Reshape", in("k", "shape4"), "kr")).node(Node.builder("Transpose").input("kr").output("kt").attr("perm", 0, 2, 3, 1).build())
+                .node(node("Reshape", in("v", "shape4"), "vr")).node(Node.builder("Transpose").input("vr").output("vt").attr("perm", 0, 2, 1, 3).build())
+                .node(node("MatMul", in("qt", "kt"), "s")).node(node("Div", in("s", "c"), "ss"));
+        String logits = "ss";
+        if (withMask) {
+            g.input(floats("mask", 2, 1, 1, 5)).node(node("Add", in("ss", "mask"), "sm"));
+            logits = "sm";
+        }
+        if (opset11Softmax) {
+            g.node(node("Shape", in(logits), "lshape")).node(Node.builder("Flatten").input(logits).output("flat").attr("axis", 3L).build())
+                    .node(Node.builder("Softmax").input("flat").output("p2").attr("axis", 1L).build()).node(node("Reshape", in("p2", "lshape"), "p"));
+        } else {
+            g.node(Node.builder("Softmax").input(logits).output("p").attr("axis", -1L).build());
+        }
+        g.node(node("MatMul", in("p", "vt"), "o")).node(Node.builder("Transpose").input("o").output("ot").attr("perm", 0, 2, 1, 3).build())
+                .node(node("Reshape", in("ot", "shape3"), "y"));
+        return g.build();
+    }
+
+    @Test
+    void selfAttentionBecomesOneMultiHeadAttention() {
+        for (boolean opset11 : new boolean[] {false, true}) {
+            for (boolean masked : new boolean[] {false, true}) {
+                Model m = model(attention(opset11, masked));
+                GraphOptimizer.Result r = GraphOptimizer.optimize(m);
+                assertEquals(List.of("dev.kiln::MultiHeadAttention"), ops(r.model()), "opset11=" + opset11 + " masked=" + masked);
+                Node fusedNode = r.model().graph().nodes().get(0);
+                assertEquals(3, fusedNode.getInt("num_heads", 0));
+                assertEquals(0.5f, fusedNode.getFloat("scale", 0), 0);
+                Map<String, Tensor> feeds = new java.util.HashMap<>(Map.of("q", random(2, 5, 12), "k", random(2, 5, 12), "v", random(2, 5, 12)));
+                if (masked) {
+                    Tensor mask = random(2, 1, 1, 5);
+                    mask.floatData()[3] = -10000f;
+                    feeds.put("mask", mask);
+                }
+                assertSameOutputs(m, feeds, 1e-5);
+            }
+        }
     }
 
     private static List<String> ops(Model m) {

@@ -16,5 +16,6 @@ public final class LinalgKernels implements CpuKernelFamily {
         registry.add("", "MatMulInteger", (request, execution) -> new MatMulIntegerKernel(execution));
         // Made by the runtime's fusion passes, never found in model files.
         registry.add(FUSED_DOMAIN, FusedMatMulKernel.OP, FusedMatMulKernel::new);
+        registry.add(FUSED_DOMAIN, FusedAttentionKernel.OP, FusedAttentionKernel::new);
     }
 }

@@ -1,0 +1,74 @@
+package dev.kiln.backend.cpu.kernels.linalg;
+
+import dev.kiln.api.ir.Graph;
+import dev.kiln.api.ir.Model;
+import dev.kiln.api.ir.Node;
+import dev.kiln.api.ir.ValueType;
+import dev.kiln.api.tensor.DType;
+import dev.kiln.api.tensor.Shape;
+import dev.kiln.api.tensor.Tensor;
+import dev.kiln.backend.cpu.testing.KernelHarness;
+import dev.kiln.testing.OrtReference;
+import dev.kiln.testing.TensorAssert;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** dev.kiln::MultiHeadAttention against ONNX Runtime running the reshape/transpose/matmul/softmax chain it replaces. */
+class FusedAttentionOrtTest {
+    private final Random random = new Random(5);
+
+    private Tensor random(long... dims) {
+        float[] v = new float[(int) Shape.of(dims).elementCount()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = random.nextFloat() * 2 - 1;
+        }
+        return Tensor.of(v, dims);
+    }
+
+    private static ValueType.TensorType floats(long... dims) {
+        return new ValueType.TensorType(DType.FLOAT, dims.length == 0 ? null : Shape.of(dims));
+    }
+
+    @Test
+    void matchesTheUnfusedChainWithAndWithoutAMask() {
+        int b = 3;
+        int s = 19;
+        int heads = 4;
+        int d = 8;
+        float scale = 0.3f;
+        for (long[] maskDims : new long[][] {null, {b, 1, 1, s}, {1, 1, s, s}, {b, heads, s, s}}) {
+            Tensor q = random(b, s, heads * d);
+            Tensor k = random(b, s, heads * d);
+            Tensor v = random(b, s, heads * d);
+            Tensor mask = maskDims == null ? null : random(maskDims);
+            Node fused = Node.builder("MultiHeadAttention").domain(LinalgKernels.FUSED_DOMAIN).inputs("q", "k", "v", mask == null ? "" : "m")
+                    .output("y").attr("num_heads", heads).attr("scale", scale).build();
+            Tensor kiln = mask == null ? KernelHarness.runOne(fused, q, k, v) : KernelHarness.runOne(fused, q, k, v, mask);
+
+            Graph.Builder g = Graph.builder("attention").input("q", floats(b, s, heads * d)).input("k", floats(b, s, heads * d))
+                    .input("v", floats(b, s, heads * d)).output("y", floats())
+                    .initializer("split", Tensor.of(new long[] {b, s, heads, d}, 4)).initializer("merge", Tensor.of(new long[] {b, s, heads * d}, 3))
+                    .initializer("scale", Tensor.scalar(scale))
+                    .node(Node.builder("Reshape").inputs("q", "split").output("qr").build())
+                    .node(Node.builder("Transpose").input("qr").output("qt").attr("perm", 0, 2, 1, 3).build())
+                    .node(Node.builder("Reshape").inputs("k", "split").output("kr").build())
+                    .node(Node.builder("Transpose").input("kr").output("kt").attr("perm", 0, 2, 3, 1).build())
+                    .node(Node.builder("Reshape").inputs("v", "split").output("vr").build())
+                    .node(Node.builder("Transpose").input("vr").output("vt").attr("perm", 0, 2, 1, 3).build())
+                    .node(Node.builder("MatMul").inputs("qt", "kt").output("s").build())
+                    .node(Node.builder("Mul").inputs("s", "scale").output(mask == null ? "l" : "ls").build());
+            Map<String, Tensor> feeds = new java.util.HashMap<>(Map.of("q", q, "k", k, "v", v));
+            if (mask != null) {
+                g.input("m", floats(maskDims)).node(Node.builder("Add").inputs("ls", "m").output("l").build());
+                feeds.put("m", mask);
+            }
+            g.node(Node.builder("Softmax").input("l").output("p").attr("axis", -1L).build())
+                    .node(Node.builder("MatMul").inputs("p", "vt").output("o").build())
+                    .node(Node.builder("Transpose").input("o").output("ot").attr("perm", 0, 2, 1, 3).build())
+                    .node(Node.builder("Reshape").inputs("ot", "merge").output("y").build());
+            Tensor ort = OrtReference.run(Model.builder(g.build()).opset("", 17).irVersion(9).build(), feeds).get("y");
+            TensorAssert.assertClose(ort, kiln, 1e-5, 1e-5);
+        }
+    }
+}
