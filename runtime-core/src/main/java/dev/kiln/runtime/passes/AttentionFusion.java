@@ -21,32 +21,21 @@ import java.util.Set;
  * importing an opset-11 Softmax produces. The shape computations that only fed the removed Reshape
  * nodes become unread and are dropped afterwards.
  */
-final class AttentionFusion implements GraphPass {
+final class AttentionFusion extends FusionPass {
     private static final long[] HEADS_FIRST = {0, 2, 1, 3};
     private static final long[] KEYS_TRANSPOSED = {0, 2, 3, 1};
     private static final Set<String> SHAPE_OPS = Set.of("Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Slice", "Cast");
 
-    @Override
-    public String name() {
-        return "attention";
-    }
-
-    @Override
-    public int apply(GraphIndex g) {
-        int fused = 0;
-        for (int i = 0; i < g.size(); i++) {
-            if (g.is(i, "MatMul") && tryFuse(g, i)) {
-                fused++;
-            }
-        }
-        return fused;
+    AttentionFusion() {
+        super("attention", "MatMul");
     }
 
     /** A Reshape to [B, S, H, D] followed by a Transpose, with its head count and size. */
     private record Split(int reshapeIdx, int transposeIdx, String packed, long heads, long headSize) {
     }
 
-    private static boolean tryFuse(GraphIndex g, int scoresIdx) {
+    @Override
+    boolean tryFuse(GraphIndex g, int scoresIdx) {
         List<Integer> removed = new ArrayList<>();
         Node scoresMm = g.node(scoresIdx);
         Split q = split(g, scoresMm.input(0), HEADS_FIRST);

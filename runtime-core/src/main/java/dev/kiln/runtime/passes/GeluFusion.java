@@ -7,26 +7,15 @@ import dev.kiln.api.ir.Node;
  * either of its usual orders ({@code Mul(Mul(h, 1 + erf), 0.5)} or {@code Mul(Mul(h, 0.5), 1 + erf)}, and
  * {@code h / sqrt 2} or {@code h * (1 / sqrt 2)}), and replaces it with one {@code dev.kiln::Gelu(h)}.
  */
-final class GeluFusion implements GraphPass {
+final class GeluFusion extends FusionPass {
     private static final double TOLERANCE = 1e-4;
 
-    @Override
-    public String name() {
-        return "gelu";
+    GeluFusion() {
+        super("gelu", "Erf");
     }
 
     @Override
-    public int apply(GraphIndex g) {
-        int fused = 0;
-        for (int i = 0; i < g.size(); i++) {
-            if (g.is(i, "Erf") && tryFuse(g, i)) {
-                fused++;
-            }
-        }
-        return fused;
-    }
-
-    private static boolean tryFuse(GraphIndex g, int erfIdx) {
+    boolean tryFuse(GraphIndex g, int erfIdx) {
         String t = g.node(erfIdx).input(0);
         int scaleIdx = g.producer(t);
         if (scaleIdx < 0 || g.soleConsumer(t) != erfIdx) {

@@ -9,24 +9,13 @@ import dev.kiln.api.tensor.Tensor;
  * {@code d = x - ReduceMean(x); y = d / Sqrt(ReduceMean(Pow(d, 2)) + eps) * gamma + beta},
  * and replaces the ten nodes with one {@code dev.kiln::LayerNormalization(x, gamma, beta)}.
  */
-final class LayerNormFusion implements GraphPass {
-    @Override
-    public String name() {
-        return "layer-norm";
+final class LayerNormFusion extends FusionPass {
+    LayerNormFusion() {
+        super("layer-norm", "ReduceMean");
     }
 
     @Override
-    public int apply(GraphIndex g) {
-        int fused = 0;
-        for (int i = 0; i < g.size(); i++) {
-            if (g.is(i, "ReduceMean") && tryFuse(g, i)) {
-                fused++;
-            }
-        }
-        return fused;
-    }
-
-    private static boolean tryFuse(GraphIndex g, int meanIdx) {
+    boolean tryFuse(GraphIndex g, int meanIdx) {
         Node mean = g.node(meanIdx);
         String x = mean.input(0);
         if (!Patterns.reducesLastAxisKeepingDims(g, mean)) {

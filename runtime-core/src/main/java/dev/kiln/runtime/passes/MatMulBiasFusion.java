@@ -12,27 +12,16 @@ import java.util.Set;
  * width of W, and an activation reading only that sum, into one {@code dev.kiln::FusedMatMul(a, W, bias)}
  * that adds the bias and applies the activation while each block of the product is in cache.
  */
-final class MatMulBiasFusion implements GraphPass {
+final class MatMulBiasFusion extends FusionPass {
     /** Activations the CPU backend can apply as a fused epilogue. */
     static final Set<String> ACTIVATIONS = Set.of("Relu", "Gelu", "Sigmoid", "Tanh", "LeakyRelu");
 
-    @Override
-    public String name() {
-        return "matmul-bias-activation";
+    MatMulBiasFusion() {
+        super("matmul-bias-activation", "MatMul");
     }
 
     @Override
-    public int apply(GraphIndex g) {
-        int fused = 0;
-        for (int i = 0; i < g.size(); i++) {
-            if (g.is(i, "MatMul") && tryFuse(g, i)) {
-                fused++;
-            }
-        }
-        return fused;
-    }
-
-    private static boolean tryFuse(GraphIndex g, int mmIdx) {
+    boolean tryFuse(GraphIndex g, int mmIdx) {
         Node mm = g.node(mmIdx);
         Tensor w = g.constant(mm.input(1));
         if (w == null || w.dtype() != DType.FLOAT || w.rank() != 2) {

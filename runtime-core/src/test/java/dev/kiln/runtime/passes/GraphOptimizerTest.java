@@ -13,6 +13,7 @@ import dev.kiln.api.tensor.RuntimeValue;
 import dev.kiln.api.tensor.Tensor;
 import dev.kiln.runtime.session.Session;
 import dev.kiln.runtime.session.SessionOptions;
+import dev.kiln.testing.RandomTensors;
 import dev.kiln.testing.TensorAssert;
 import java.util.List;
 import java.util.Map;
@@ -24,15 +25,7 @@ class GraphOptimizerTest {
     private final Random random = new Random(3);
 
     private Tensor random(long... dims) {
-        int n = 1;
-        for (long d : dims) {
-            n *= (int) d;
-        }
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = random.nextFloat() * 4 - 2;
-        }
-        return Tensor.of(v, dims);
+        return RandomTensors.uniform(random, -2f, 2f, dims);
     }
 
     private static Node constant(String name, Tensor value) {

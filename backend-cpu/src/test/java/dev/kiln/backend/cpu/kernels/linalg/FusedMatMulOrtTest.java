@@ -5,10 +5,10 @@ import dev.kiln.api.ir.Model;
 import dev.kiln.api.ir.Node;
 import dev.kiln.api.ir.ValueType;
 import dev.kiln.api.tensor.DType;
-import dev.kiln.api.tensor.Shape;
 import dev.kiln.api.tensor.Tensor;
 import dev.kiln.backend.cpu.testing.KernelHarness;
 import dev.kiln.testing.OrtReference;
+import dev.kiln.testing.RandomTensors;
 import dev.kiln.testing.TensorAssert;
 import java.util.List;
 import java.util.Map;
@@ -20,11 +20,7 @@ class FusedMatMulOrtTest {
     private final Random random = new Random(21);
 
     private Tensor random(long... dims) {
-        float[] v = new float[(int) Shape.of(dims).elementCount()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = random.nextFloat() * 2 - 1;
-        }
-        return Tensor.of(v, dims);
+        return RandomTensors.uniform(random, -1f, 1f, dims);
     }
 
     @Test

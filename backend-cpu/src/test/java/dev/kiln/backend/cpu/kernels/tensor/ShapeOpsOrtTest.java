@@ -5,6 +5,7 @@ import dev.kiln.api.tensor.DType;
 import dev.kiln.api.tensor.Tensor;
 import dev.kiln.backend.cpu.testing.KernelHarness;
 import dev.kiln.testing.OrtReference;
+import dev.kiln.testing.RandomTensors;
 import dev.kiln.testing.TensorAssert;
 import java.util.List;
 import java.util.Random;
@@ -19,15 +20,7 @@ class ShapeOpsOrtTest {
     private final Random random = new Random(7);
 
     private Tensor floats(long... dims) {
-        long n = 1;
-        for (long d : dims) {
-            n *= d;
-        }
-        float[] v = new float[(int) n];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = random.nextFloat() * 4 - 2;
-        }
-        return Tensor.of(v, dims);
+        return RandomTensors.uniform(random, -2f, 2f, dims);
     }
 
     @Test
