@@ -5,7 +5,7 @@ import dev.kiln.backend.cpu.CpuKernelRegistry;
 
 /**
  * Registers the attention-family kernels: Attention (23, 24), RotaryEmbedding (23), LinearAttention (27),
- * CausalConvWithState (27), SwiGLU (28).
+ * CausalConvWithState (27), SwiGLU (28), ai.onnx.preview::FlexAttention (1).
  */
 public final class AttentionKernels implements CpuKernelFamily {
     @Override
@@ -15,5 +15,6 @@ public final class AttentionKernels implements CpuKernelFamily {
         registry.add("", "LinearAttention", LinearAttentionKernel::new);
         registry.add("", "CausalConvWithState", CausalConvWithStateKernel::new);
         registry.add("", "SwiGLU", SwiGluKernel::new);
+        registry.add(FlexAttentionKernel.DOMAIN, "FlexAttention", FlexAttentionKernel::new);
     }
 }
