@@ -59,8 +59,9 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, RuntimeValue> feeds = new LinkedHashMap<>(w.feeds());
         double[] kiln = new double[runs];
         double[] ort = new double[runs];
+        long t0 = System.nanoTime();
         try (Session s = Session.open(w.modelBytes(), options);
-                OrtRunner reference = compareOrt ? new OrtRunner(w.modelBytes(), options.threads()) : null) {
+                OrtRunner reference = openReference(w, options, t0)) {
             for (int i = 0; i < warmup; i++) {
                 s.run(feeds);
                 if (reference != null) {
@@ -87,6 +88,7 @@ final class BenchCommand implements Callable<Integer> {
             out.println(String.format(Locale.ROOT, "kiln median_ms=%.3f p90_ms=%.3f", Timings.median(kiln), Timings.p90(kiln)));
             out.println(String.format(Locale.ROOT, "ort  median_ms=%.3f p90_ms=%.3f", Timings.median(ort), Timings.p90(ort)));
             out.println(String.format(Locale.ROOT, "ratio=%.3f (kiln median / ort median)", Timings.median(kiln) / Timings.median(ort)));
+            out.println(String.format(Locale.ROOT, "session open: kiln %.0f ms, ort %.0f ms", kilnOpenMs, ortOpenMs));
         } else {
             out.println(String.format(Locale.ROOT, "median_ms=%.3f p90_ms=%.3f", Timings.median(kiln), Timings.p90(kiln)));
         }
@@ -100,6 +102,21 @@ final class BenchCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    private double kilnOpenMs;
+    private double ortOpenMs;
+
+    /** Notes Kiln's session-open time (since t0), then opens ONNX Runtime's session when comparing and times that too. */
+    private OrtRunner openReference(Workload w, SessionOptions options, long t0) {
+        long t1 = System.nanoTime();
+        kilnOpenMs = (t1 - t0) / 1e6;
+        if (!compareOrt) {
+            return null;
+        }
+        OrtRunner r = new OrtRunner(w.modelBytes(), options.threads());
+        ortOpenMs = (System.nanoTime() - t1) / 1e6;
+        return r;
     }
 
     private static double time(Runnable r) {
