@@ -35,7 +35,9 @@ public final class Trainer implements AutoCloseable {
     private final int batchSize;
     private final List<TrainingListener> listeners;
     private final Parameters params;
-    private final TrainingGraphs.Step stepGraph;
+    private final List<Pattern> frozen;
+    private final double clipNorm;
+    private TrainingGraphs.Step stepGraph;
     private final Map<String, Tensor> optimizerState = new LinkedHashMap<>();
     private final SessionOptions sessionOptions;
     private final long seed;
@@ -57,12 +59,26 @@ public final class Trainer implements AutoCloseable {
         this.seed = b.seed;
         this.rng = new Rng(b.seed);
         this.params = new Parameters(b.seed ^ 0x5DEECE66DL);
-        this.stepGraph = TrainingGraphs.training(network, params, optimizer, b.frozen, b.clipNorm);
-        for (String s : optimizer.states()) {
-            for (String p : stepGraph.trainable()) {
-                optimizerState.put(TrainingGraphs.state(p, s), Tensor.zeros(params.get(p).dtype(), params.get(p).shape()));
+        this.frozen = List.copyOf(b.frozen);
+        this.clipNorm = b.clipNorm;
+        TrainingGraphs.inference(network, params);
+    }
+
+    /**
+     * The training step, built on first use (so a network whose ops lack gradient rules can still be
+     * evaluated and exported); creates the zero optimizer state.
+     */
+    private TrainingGraphs.Step stepGraph() {
+        if (stepGraph == null) {
+            TrainingGraphs.Step g = TrainingGraphs.training(network, params, optimizer, frozen, clipNorm);
+            for (String s : optimizer.states()) {
+                for (String p : g.trainable()) {
+                    optimizerState.put(TrainingGraphs.state(p, s), Tensor.zeros(params.get(p).dtype(), params.get(p).shape()));
+                }
             }
+            stepGraph = g;
         }
+        return stepGraph;
     }
 
     public static Builder builder(Network network) {
@@ -79,7 +95,7 @@ public final class Trainer implements AutoCloseable {
 
     /** Names of the parameters the optimizer updates (all but buffers and frozen ones). */
     public List<String> trainable() {
-        return stepGraph.trainable();
+        return stepGraph().trainable();
     }
 
     public long step() {
@@ -100,7 +116,7 @@ public final class Trainer implements AutoCloseable {
 
     /** The training-step graph, e.g. to inspect or export it. */
     public Model trainingModel() {
-        return stepGraph.model();
+        return stepGraph().model();
     }
 
     /** Ends {@link #fit} after the current epoch. */
@@ -114,6 +130,7 @@ public final class Trainer implements AutoCloseable {
      */
     public List<EpochResult> fit(Dataset train, Dataset validation, int epochs) {
         Objects.requireNonNull(train, "train");
+        stepGraph();
         stopRequested = false;
         int batches = (train.size() + batchSize - 1) / batchSize;
         listeners.forEach(l -> l.onTrainBegin(this, epochs, batches));
@@ -238,6 +255,7 @@ public final class Trainer implements AutoCloseable {
 
     /** The state to continue from. */
     public Checkpoint checkpoint() {
+        stepGraph();
         return new Checkpoint(step, epoch, rng.state(), params.all(), optimizerState);
     }
 
@@ -248,6 +266,7 @@ public final class Trainer implements AutoCloseable {
 
     /** Restores weights, optimizer state, counters and generator from a checkpoint of the same network. */
     public void restore(Checkpoint c) {
+        stepGraph();
         if (!c.parameters().keySet().equals(params.all().keySet()) || !c.optimizerState().keySet().equals(optimizerState.keySet())) {
             throw new IllegalArgumentException("checkpoint does not match this network: parameters " + c.parameters().keySet()
                     + " and state " + c.optimizerState().keySet() + "; expected " + params.all().keySet() + " and " + optimizerState.keySet());
