@@ -119,6 +119,11 @@ public final class GradientContext {
         return emitter.scalar(v, like);
     }
 
+    /** A scalar int64 constant. */
+    public String longScalar(long v) {
+        return emitter.constant(dev.kiln.api.tensor.Tensor.scalar(v), "i64:" + v);
+    }
+
     /** A 1-D int64 constant. */
     public String ints(long... v) {
         return emitter.ints(v);
