@@ -46,6 +46,7 @@ final class GradientChecker {
     private final Random random;
     private int outputs = 1;
     private boolean symbolic;
+    private boolean unranked;
     private String label;
 
     private GradientChecker(String opType, long seed) {
@@ -117,6 +118,13 @@ final class GradientChecker {
         return this;
     }
 
+    /** Declares the graph inputs without a shape at all, exercising the paths that find ranks at run time. */
+    GradientChecker unranked() {
+        this.unranked = true;
+        this.label = opType + " (unranked)";
+        return this;
+    }
+
     GradientChecker label(String l) {
         this.label = l;
         return this;
@@ -135,7 +143,7 @@ final class GradientChecker {
         for (int k = 0; k < outputs; k++) {
             fb.output(new Value("y" + k, null));
         }
-        Map<String, Tensor> forward = run(fb.build(), inputs);
+        Map<String, Tensor> forward = run(LossExpansion.expand(fb.build()), inputs);
         Graph.Builder lb = Graph.builder(opType + "_loss");
         inputs.forEach((name, t) -> lb.input(name, type(t)));
         constants.forEach(lb::initializer);
@@ -157,7 +165,7 @@ final class GradientChecker {
         }
         lb.node(Node.builder("Sum").name("total").inputs(terms).outputs("loss").build());
         lb.output(new Value("loss", ValueType.tensor(DType.DOUBLE, Shape.scalar())));
-        Graph loss = lb.build();
+        Graph loss = LossExpansion.expand(lb.build());
         Graph grads = Autodiff.differentiate(loss, "loss", differentiable);
         GraphVerifier.verify(grads);
         Map<String, Tensor> analytic = run(grads, inputs);
@@ -187,6 +195,9 @@ final class GradientChecker {
     }
 
     private ValueType type(Tensor t) {
+        if (unranked && t.dtype().isFloatingPoint()) {
+            return new ValueType.TensorType(t.dtype(), null);
+        }
         if (!symbolic || !t.dtype().isFloatingPoint()) {
             return ValueType.tensor(t.dtype(), t.shape());
         }
