@@ -31,7 +31,9 @@ public final class Autodiff {
      * nodes; graph outputs are the forward graph's outputs, {@code loss}, and one output per name in
      * {@code wrt}, named {@link GradientNames#of(String)}, with that value's dtype and shape. A value in
      * {@code wrt} that does not affect the loss gets a zero gradient. Values not on a path to the loss get
-     * no backward nodes.
+     * no backward nodes. SoftmaxCrossEntropyLoss and NegativeLogLikelihoodLoss nodes are first rewritten
+     * into standard ops writing the same outputs ({@link LossExpansion}), so the returned graph holds
+     * those in their place.
      *
      * @throws NoGradientRuleException when an op on a path from a {@code wrt} value to the loss has no rule
      * @throws KilnException           when {@code loss} or a {@code wrt} name is not a value of the graph
@@ -39,6 +41,7 @@ public final class Autodiff {
     public static Graph differentiate(Graph forward, String loss, List<String> wrt) {
         Objects.requireNonNull(forward, "forward");
         Objects.requireNonNull(loss, "loss");
+        forward = LossExpansion.expand(forward);
         Set<String> defined = definedValues(forward);
         if (!defined.contains(loss)) {
             throw new KilnException("autodiff: loss '" + loss + "' is not a value of graph '" + forward.name() + "'");
@@ -75,7 +78,7 @@ public final class Autodiff {
             }
             GradientRule rule = GradientRules.get(node.domain(), node.opType());
             if (rule == null) {
-                throw new NoGradientRuleException(node.opType(), node.domain(), pathToLoss(node, loss, towardLoss, forward));
+                throw new NoGradientRuleException(node.opType(), node.domain(), pathToLoss(node, loss, towardLoss));
             }
             boolean[] needs = new boolean[node.inputs().size()];
             for (int i = 0; i < needs.length; i++) {
@@ -167,7 +170,7 @@ public final class Autodiff {
         return a;
     }
 
-    private static List<String> pathToLoss(Node from, String loss, Map<String, Node> towardLoss, Graph g) {
+    private static List<String> pathToLoss(Node from, String loss, Map<String, Node> towardLoss) {
         List<String> path = new ArrayList<>();
         Node cur = from;
         Set<Node> seen = new HashSet<>();

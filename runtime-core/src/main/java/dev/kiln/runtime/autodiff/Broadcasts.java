@@ -11,10 +11,16 @@ final class Broadcasts {
     private Broadcasts() {
     }
 
-    /** {@code out}: the static shape of {@code grad} (its rank at least), with unknown extents where not known. */
+    /**
+     * {@code out}: the static shape of {@code grad} with unknown extents where not known, or null when even
+     * its rank is unknown (then the leading axes are found at run time too).
+     */
     static String reduceTo(GradientContext g, String grad, Shape out, String target) {
         Shape in = g.shape(target);
-        if (in != null && out.equals(in) && allNamed(in)) {
+        if (out == null || in == null) {
+            return fullyDynamic(g, grad, target);
+        }
+        if (out.equals(in) && allNamed(in)) {
             return grad;
         }
         int outRank = out.rank();
@@ -50,6 +56,18 @@ final class Broadcasts {
             return grad;
         }
         return g.op("Reshape", reduced, in.isConcrete() ? g.ints(in.dims()) : g.shapeOf(target));
+    }
+
+    /** Ranks unknown: the leading axes are Range(0, rank(grad) - rank(target)). */
+    private static String fullyDynamic(GradientContext g, String grad, String target) {
+        String targetShape = g.shapeOf(target);
+        String lead = g.op("Sub", g.op("Size", g.shapeOf(grad)), g.op("Size", targetShape));
+        String leadAxes = g.op("Range", g.longScalar(0), lead, g.longScalar(1));
+        String summed = g.emit(Node.builder("ReduceSum").inputs(grad, leadAxes).attr("keepdims", 0L).attr("noop_with_empty_axes", 1L));
+        String ones = g.op("Equal", targetShape, g.ints(1));
+        String axes = g.op("Reshape", g.op("NonZero", ones), g.ints(-1));
+        String reduced = g.emit(Node.builder("ReduceSum").inputs(summed, axes).attr("keepdims", 1L).attr("noop_with_empty_axes", 1L));
+        return g.op("Reshape", reduced, targetShape);
     }
 
     private static String reduceSum(GradientContext g, String x, String axes, long keepdims) {

@@ -119,6 +119,11 @@ public final class GradientContext {
         return emitter.scalar(v, like);
     }
 
+    /** A scalar int64 constant. */
+    public String longScalar(long v) {
+        return emitter.constant(dev.kiln.api.tensor.Tensor.scalar(v), "i64:" + v);
+    }
+
     /** A 1-D int64 constant. */
     public String ints(long... v) {
         return emitter.ints(v);
@@ -172,18 +177,14 @@ public final class GradientContext {
      * symbolic dims (the axes come from Shape ops then); emits nothing when the static shapes match.
      */
     public String unbroadcast(String grad, String gradShapeOf, String target) {
-        Shape s = shape(gradShapeOf);
-        return Broadcasts.reduceTo(this, grad, s != null ? s : unknownShape(rank(gradShapeOf)), target);
+        return Broadcasts.reduceTo(this, grad, shape(gradShapeOf), target);
     }
 
-    /** As {@link #unbroadcast(String, String, String)}, with the static shape of {@code grad} given (unknown extents allowed). */
+    /** As {@link #unbroadcast(String, String, String)}, with the static shape of {@code grad} given (unknown extents allowed; null when unknown). */
     public String unbroadcast(String grad, Shape gradShape, String target) {
         return Broadcasts.reduceTo(this, grad, gradShape, target);
     }
 
-    private static Shape unknownShape(int rank) {
-        return Shape.symbolic(new Object[rank]);
-    }
 
     @Override
     public String toString() {

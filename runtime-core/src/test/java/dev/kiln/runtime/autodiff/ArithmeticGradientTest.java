@@ -12,6 +12,7 @@ class ArithmeticGradientTest {
         GradientChecker.of(op).input(1, 4).input(3, 1).check();
         GradientChecker.of(op).input(2, 3).input(2, 3).check();
         GradientChecker.of(op).input(2, 3, 4).input(3, 1).symbolic().check();
+        GradientChecker.of(op).input(2, 3, 4).input(3, 1).unranked().check();
     }
 
     @ParameterizedTest

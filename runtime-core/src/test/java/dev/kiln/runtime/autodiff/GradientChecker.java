@@ -46,6 +46,7 @@ final class GradientChecker {
     private final Random random;
     private int outputs = 1;
     private boolean symbolic;
+    private boolean unranked;
     private String label;
 
     private GradientChecker(String opType, long seed) {
@@ -117,6 +118,13 @@ final class GradientChecker {
         return this;
     }
 
+    /** Declares the graph inputs without a shape at all, exercising the paths that find ranks at run time. */
+    GradientChecker unranked() {
+        this.unranked = true;
+        this.label = opType + " (unranked)";
+        return this;
+    }
+
     GradientChecker label(String l) {
         this.label = l;
         return this;
@@ -135,7 +143,7 @@ final class GradientChecker {
         for (int k = 0; k < outputs; k++) {
             fb.output(new Value("y" + k, null));
         }
-        Map<String, Tensor> forward = run(fb.build(), inputs);
+        Map<String, Tensor> forward = run(LossExpansion.expand(fb.build()), inputs);
         Graph.Builder lb = Graph.builder(opType + "_loss");
         inputs.forEach((name, t) -> lb.input(name, type(t)));
         constants.forEach(lb::initializer);
@@ -157,36 +165,48 @@ final class GradientChecker {
         }
         lb.node(Node.builder("Sum").name("total").inputs(terms).outputs("loss").build());
         lb.output(new Value("loss", ValueType.tensor(DType.DOUBLE, Shape.scalar())));
-        Graph loss = lb.build();
-        Graph grads = Autodiff.differentiate(loss, "loss", differentiable);
+        Graph loss = LossExpansion.expand(lb.build());
+        double worst = compare(loss, "loss", inputs, differentiable, label);
+        WORST.merge(label, worst, Math::max);
+        return worst;
+    }
+
+    /**
+     * Differentiates {@code lossGraph}'s scalar {@code loss} with respect to the fed inputs {@code wrt} and
+     * compares with central differences; returns the worst error and fails (naming {@code label}) above
+     * {@link #TOLERANCE}.
+     */
+    static double compare(Graph lossGraph, String loss, Map<String, Tensor> feeds, List<String> wrt, String label) {
+        Graph grads = Autodiff.differentiate(lossGraph, loss, wrt);
         GraphVerifier.verify(grads);
-        Map<String, Tensor> analytic = run(grads, inputs);
+        Map<String, Tensor> analytic = run(grads, feeds);
         double worst = 0;
-        try (Session s = open(loss)) {
-            for (String x : differentiable) {
+        try (Session s = open(LossExpansion.expand(lossGraph))) {
+            for (String x : wrt) {
                 double[] a = analytic.get(GradientNames.of(x)).toDoubleArray();
-                double[] base = inputs.get(x).toDoubleArray();
+                double[] base = feeds.get(x).toDoubleArray();
                 for (int i = 0; i < base.length; i++) {
-                    double n = (lossAt(s, x, base, i, EPS) - lossAt(s, x, base, i, -EPS)) / (2 * EPS);
+                    double n = (lossAt(s, feeds, loss, x, base, i, EPS) - lossAt(s, feeds, loss, x, base, i, -EPS)) / (2 * EPS);
                     double err = Math.abs(a[i] - n) / Math.max(Math.max(Math.abs(a[i]), Math.abs(n)), 1e-3);
                     worst = Math.max(worst, err);
                     assertTrue(err < TOLERANCE, label + ": d loss/d " + x + "[" + i + "]: autodiff " + a[i] + ", finite differences " + n);
                 }
             }
         }
-        WORST.merge(label, worst, Math::max);
         return worst;
     }
 
-    private double lossAt(Session s, String x, double[] base, int i, double delta) {
+    private static double lossAt(Session s, Map<String, Tensor> inputs, String loss, String x, double[] base, int i, double delta) {
         double[] v = base.clone();
         v[i] += delta;
         Map<String, Tensor> feeds = new LinkedHashMap<>(inputs);
         feeds.put(x, Tensor.of(v, inputs.get(x).dims()));
-        return ((Tensor) s.run(feeds, List.of("loss")).get("loss")).getDouble(0);
+        return ((Tensor) s.run(feeds, List.of(loss)).get(loss)).getDouble(0);
     }
-
     private ValueType type(Tensor t) {
+        if (unranked && t.dtype().isFloatingPoint()) {
+            return new ValueType.TensorType(t.dtype(), null);
+        }
         if (!symbolic || !t.dtype().isFloatingPoint()) {
             return ValueType.tensor(t.dtype(), t.shape());
         }
@@ -201,7 +221,7 @@ final class GradientChecker {
         return Session.open(Model.builder(g).opset("", OPSET).build(), SessionOptions.builder().threads(1).build());
     }
 
-    private static Map<String, Tensor> run(Graph g, Map<String, Tensor> feeds) {
+    static Map<String, Tensor> run(Graph g, Map<String, Tensor> feeds) {
         try (Session s = open(g)) {
             Map<String, Tensor> out = new LinkedHashMap<>();
             for (Map.Entry<String, RuntimeValue> e : s.run(feeds).entrySet()) {
