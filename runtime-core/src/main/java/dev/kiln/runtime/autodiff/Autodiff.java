@@ -33,7 +33,7 @@ public final class Autodiff {
      * {@code wrt} that does not affect the loss gets a zero gradient. Values not on a path to the loss get
      * no backward nodes. SoftmaxCrossEntropyLoss and NegativeLogLikelihoodLoss nodes are first rewritten
      * into standard ops writing the same outputs ({@link LossExpansion}), so the returned graph holds
-     * those in their place.
+     * those in their place; a training-mode Dropout without a mask output gets one (its gradient reads it).
      *
      * @throws NoGradientRuleException when an op on a path from a {@code wrt} value to the loss has no rule
      * @throws KilnException           when {@code loss} or a {@code wrt} name is not a value of the graph
@@ -41,7 +41,7 @@ public final class Autodiff {
     public static Graph differentiate(Graph forward, String loss, List<String> wrt) {
         Objects.requireNonNull(forward, "forward");
         Objects.requireNonNull(loss, "loss");
-        forward = LossExpansion.expand(forward);
+        forward = withDropoutMasks(LossExpansion.expand(forward));
         Set<String> defined = definedValues(forward);
         if (!defined.contains(loss)) {
             throw new KilnException("autodiff: loss '" + loss + "' is not a value of graph '" + forward.name() + "'");
@@ -114,6 +114,26 @@ public final class Autodiff {
         }
         out.nodes(emitter.nodes());
         return out.build();
+    }
+
+    /** Training-mode Dropout nodes get a mask output (fresh name) when they lack one: their gradient reads it. */
+    private static Graph withDropoutMasks(Graph g) {
+        if (g.nodes().stream().noneMatch(n -> n.opType().equals("Dropout") && n.hasInput(2) && n.output(1).isEmpty())) {
+            return g;
+        }
+        Set<String> names = definedValues(g);
+        List<Node> nodes = new ArrayList<>();
+        for (Node n : g.nodes()) {
+            if (n.opType().equals("Dropout") && n.domain().isEmpty() && n.hasInput(2) && n.output(1).isEmpty()) {
+                String mask = n.output(0) + "_mask";
+                for (int k = 0; !names.add(mask); k++) {
+                    mask = n.output(0) + "_mask" + k;
+                }
+                n = n.toBuilder().clearOutputs().outputs(n.output(0), mask).build();
+            }
+            nodes.add(n);
+        }
+        return g.toBuilder().clearNodes().nodes(nodes).build();
     }
 
     /** Sums several contributions to one gradient; null when there are none. */

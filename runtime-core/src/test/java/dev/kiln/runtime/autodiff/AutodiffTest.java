@@ -106,4 +106,27 @@ class AutodiffTest {
         double worst = GradientChecker.compare(g, "loss", feeds, List.of("w1", "b1", "w2", "b2", "x"), "MLP");
         assertTrue(worst < GradientChecker.TOLERANCE);
     }
+
+    @Test
+    void trainingDropoutGetsAMaskOutputAndScalesTheGradientThroughIt() {
+        Graph g = Graph.builder("dropout").input("x", ValueType.tensor(DType.DOUBLE, 8, 8))
+                .initializer("ratio", Tensor.scalar(0.25)).initializer("training", Tensor.scalar(true)).initializer("w", random(11, 8, 8))
+                .node(node("Dropout", "y", "x", "ratio", "training")).node(node("Mul", "wy", "y", "w")).node(sum("loss", "wy"))
+                .output("y", null).build();
+        Graph d = Autodiff.differentiate(g, "loss", List.of("x"));
+        assertEquals(List.of("y", "y_mask"), d.nodes().get(0).outputs());
+        Tensor x = random(12, 8, 8);
+        Map<String, Tensor> out = GradientChecker.run(d.toBuilder().output("y_mask", null).build(), Map.of("x", x));
+        boolean[] mask = out.get("y_mask").booleanData();
+        double[] y = out.get("y").toDoubleArray();
+        double[] dx = out.get("x_grad").toDoubleArray();
+        double[] w = random(11, 8, 8).toDoubleArray();
+        int dropped = 0;
+        for (int i = 0; i < mask.length; i++) {
+            assertEquals(mask[i] ? x.getDouble(i) / 0.75 : 0, y[i], 1e-12, "forward at " + i);
+            assertEquals(mask[i] ? w[i] / 0.75 : 0, dx[i], 1e-12, "gradient at " + i);
+            dropped += mask[i] ? 0 : 1;
+        }
+        assertTrue(dropped > 0 && dropped < mask.length, "some elements dropped, some kept: " + dropped);
+    }
 }
