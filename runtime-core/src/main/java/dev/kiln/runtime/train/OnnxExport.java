@@ -32,7 +32,7 @@ public final class OnnxExport {
             }
         }
         trainer.parameters().all().forEach(g::initializer);
-        Model.Builder m = Model.builder(g.build()).opset("", TrainingGraphs.OPSET).irVersion(8).producer("kiln", "0.1.0")
+        Model.Builder m = Model.builder(g.build()).opset("", TrainingGraphs.OPSET).irVersion(10).producer("kiln", "0.1.0")
                 .docString("Trained with Kiln; inference graph exported by dev.kiln.runtime.train.OnnxExport")
                 .metadata("kiln.optimizer", trainer.optimizer().opType() + " (" + trainer.optimizer().domain() + "), lr="
                         + trainer.optimizer().learningRate())

@@ -1,6 +1,7 @@
 package dev.kiln.runtime.train;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 
@@ -11,15 +12,20 @@ import java.util.Locale;
  */
 public final class ProgressBar implements TrainingListener {
     private static final int WIDTH = 24;
-    private final PrintStream out;
+    private final PrintWriter out;
     private final boolean terminal;
     private int epochs;
     private long lastDraw;
 
     /** Progress on {@code out}; redrawn in place when {@code terminal}. */
-    public ProgressBar(PrintStream out, boolean terminal) {
+    public ProgressBar(PrintWriter out, boolean terminal) {
         this.out = out;
         this.terminal = terminal;
+    }
+
+    /** Progress on {@code out}; redrawn in place when {@code terminal}. */
+    public ProgressBar(PrintStream out, boolean terminal) {
+        this(new PrintWriter(out, true), terminal);
     }
 
     /** Progress on standard output, redrawn in place only when a console is attached. */
@@ -54,6 +60,7 @@ public final class ProgressBar implements TrainingListener {
             out.print("\r");
         }
         out.println(line(e, epochs));
+        out.flush();
     }
 
     @Override

@@ -55,7 +55,7 @@ final class QuickstartCommand implements Callable<Integer> {
         w.printf("quickstart: %d training and %d test points, 3 features, 2 classes%n", train.size(), test.size());
         w.flush();
         try (Trainer trainer = Trainer.builder(network).optimizer(Optimizer.adam(0.05)).batchSize(16).seed(seed)
-                .sessionOptions(session.toOptions()).listener(new ProgressBar(System.out, System.console() != null)).build()) {
+                .sessionOptions(session.toOptions()).listener(new ProgressBar(w, System.console() != null)).build()) {
             trainer.fit(train, null, epochs);
             Evaluation e = trainer.evaluate(test);
             w.printf(Locale.ROOT, "test loss %.4f, accuracy %.4f%n", e.loss(), e.firstAccuracy());

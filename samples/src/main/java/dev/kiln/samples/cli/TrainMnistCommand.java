@@ -72,7 +72,7 @@ final class TrainMnistCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try (Trainer trainer = Trainer.builder(network).optimizer(Optimizer.adam(cnn ? 2e-3 : 1e-3)).batchSize(batchSize).seed(seed)
                 .schedule(LearningRateSchedule.cosine((long) n * batches, 0.05))
-                .sessionOptions(session.toOptions()).listener(new ProgressBar(System.out, System.console() != null)).build()) {
+                .sessionOptions(session.toOptions()).listener(new ProgressBar(w, System.console() != null)).build()) {
             trainer.fit(train, null, n);
             double trainSeconds = (System.nanoTime() - t0) / 1e9;
             Evaluation e = trainer.evaluate(test);
