@@ -1,12 +1,9 @@
 package dev.kiln.samples.cli;
 
-import dev.kiln.api.ir.Model;
-import dev.kiln.api.tensor.Tensor;
 import dev.kiln.runtime.train.Dataset;
 import dev.kiln.runtime.train.Evaluation;
 import dev.kiln.runtime.train.Losses;
 import dev.kiln.runtime.train.Network;
-import dev.kiln.runtime.train.OnnxExport;
 import dev.kiln.runtime.train.Optimizer;
 import dev.kiln.runtime.train.ProgressBar;
 import dev.kiln.runtime.train.Trainer;
@@ -16,7 +13,6 @@ import dev.kiln.runtime.train.layers.Sequential;
 import dev.kiln.samples.train.OrtCheck;
 import dev.kiln.samples.train.Quickstart;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -59,13 +55,7 @@ final class QuickstartCommand implements Callable<Integer> {
             trainer.fit(train, null, epochs);
             Evaluation e = trainer.evaluate(test);
             w.printf(Locale.ROOT, "test loss %.4f, accuracy %.4f%n", e.loss(), e.firstAccuracy());
-            Model exported = trainer.exportModel(Map.of("kiln.sample", "quickstart"));
-            byte[] bytes = OnnxExport.toBytes(exported);
-            Files.write(out, bytes);
-            Tensor x = test.column("x");
-            double diff = OrtCheck.largestDifference(bytes, "x", x, trainer.predict(x));
-            w.printf(Locale.ROOT, "exported %s (%d bytes); ONNX Runtime vs Kiln on the test set: largest difference %.3g%n",
-                    out, bytes.length, diff);
+            OrtCheck.exportAndCompare(trainer, Map.of("kiln.sample", "quickstart"), out, test, w);
         }
         w.flush();
         return 0;

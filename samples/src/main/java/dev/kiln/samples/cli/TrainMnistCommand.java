@@ -1,12 +1,10 @@
 package dev.kiln.samples.cli;
 
-import dev.kiln.api.tensor.Tensor;
 import dev.kiln.runtime.train.Dataset;
 import dev.kiln.runtime.train.Evaluation;
 import dev.kiln.runtime.train.LearningRateSchedule;
 import dev.kiln.runtime.train.Losses;
 import dev.kiln.runtime.train.Network;
-import dev.kiln.runtime.train.OnnxExport;
 import dev.kiln.runtime.train.Optimizer;
 import dev.kiln.runtime.train.ProgressBar;
 import dev.kiln.runtime.train.Trainer;
@@ -20,7 +18,6 @@ import dev.kiln.runtime.train.layers.Sequential;
 import dev.kiln.samples.train.Mnist;
 import dev.kiln.samples.train.OrtCheck;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -78,13 +75,8 @@ final class TrainMnistCommand implements Callable<Integer> {
             Evaluation e = trainer.evaluate(test);
             w.printf(Locale.ROOT, "test accuracy %.4f (loss %.4f); trained %d parameters in %.1f s%n", e.firstAccuracy(), e.loss(),
                     trainer.parameters().trainableCount(), trainSeconds);
-            byte[] bytes = OnnxExport.toBytes(trainer.exportModel(Map.of("kiln.sample", "train-mnist " + model,
-                    "kiln.test_accuracy", String.format(Locale.ROOT, "%.4f", e.firstAccuracy()))));
-            Files.write(file, bytes);
-            Tensor x = test.column("image");
-            double diff = OrtCheck.largestDifference(bytes, "image", x, trainer.predict(x));
-            w.printf(Locale.ROOT, "exported %s (%d bytes); ONNX Runtime vs Kiln on the test set: largest difference %.3g%n",
-                    file, bytes.length, diff);
+            OrtCheck.exportAndCompare(trainer, Map.of("kiln.sample", "train-mnist " + model,
+                    "kiln.test_accuracy", String.format(Locale.ROOT, "%.4f", e.firstAccuracy())), file, test, w);
         }
         w.flush();
         return 0;

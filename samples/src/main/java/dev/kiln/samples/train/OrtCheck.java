@@ -5,12 +5,36 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.kiln.api.tensor.Tensor;
+import dev.kiln.runtime.train.Dataset;
+import dev.kiln.runtime.train.OnnxExport;
+import dev.kiln.runtime.train.Trainer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.nio.FloatBuffer;
 import java.util.Map;
 
 /** Runs an exported model in ONNX Runtime and measures how far its outputs are from Kiln's. Stateless. */
 public final class OrtCheck {
     private OrtCheck() {
+    }
+
+    /**
+     * Exports the trainer's model to {@code file}, runs it in ONNX Runtime on the test set's input column
+     * and prints the file size and the largest difference from Kiln's predictions; returns that difference.
+     */
+    public static double exportAndCompare(Trainer trainer, Map<String, String> metadata, Path file, Dataset test, PrintWriter w)
+            throws IOException {
+        byte[] bytes = OnnxExport.toBytes(trainer.exportModel(metadata));
+        Files.write(file, bytes);
+        String input = trainer.network().input();
+        Tensor x = test.column(input);
+        double diff = largestDifference(bytes, input, x, trainer.predict(x));
+        w.printf(Locale.ROOT, "exported %s (%d bytes); ONNX Runtime vs Kiln on the test set: largest difference %.3g%n",
+                file, bytes.length, diff);
+        return diff;
     }
 
     /** The largest absolute difference between ORT's output and {@code expected}, over every output named there. */
