@@ -236,6 +236,36 @@ public final class Trainer implements AutoCloseable {
         return new Evaluation(lossSum / data.size(), accuracy);
     }
 
+    /** Each head's predictions for every row of {@code data}'s input column, computed batch by batch, in row order. */
+    public Map<String, Tensor> predict(Dataset data) {
+        int[] order = identity(data.size());
+        Map<String, List<Tensor>> parts = new LinkedHashMap<>();
+        for (int from = 0; from < data.size(); from += batchSize) {
+            int to = Math.min(data.size(), from + batchSize);
+            Tensor x = data.rows(List.of(network.input()), order, from, to).get(network.input());
+            predict(x).forEach((k, v) -> parts.computeIfAbsent(k, n -> new ArrayList<>()).add(v));
+        }
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        parts.forEach((k, list) -> out.put(k, concatRows(list)));
+        return out;
+    }
+
+    private static Tensor concatRows(List<Tensor> parts) {
+        long rows = 0;
+        for (Tensor t : parts) {
+            rows += t.dim(0);
+        }
+        long[] dims = parts.get(0).dims();
+        dims[0] = rows;
+        float[] all = new float[Math.toIntExact(Shape.of(dims).elementCount())];
+        int at = 0;
+        for (Tensor t : parts) {
+            System.arraycopy(t.floatData(), 0, all, at, t.size());
+            at += t.size();
+        }
+        return Tensor.of(all, dims);
+    }
+
     /** Each head's prediction for a batch of inputs ([N, input shape...]), by output name. */
     public Map<String, Tensor> predict(Tensor input) {
         if (inferSession == null) {

@@ -29,6 +29,12 @@ class TrainerTest {
             assertTrue(e.loss() < before * 0.6, "loss " + before + " -> " + e.loss());
             assertTrue(e.firstAccuracy() > 0.9, "accuracy " + e.firstAccuracy());
             assertEquals(10 * 25, t.step());
+            float[] whole = t.predict(test.column("x")).get("output").floatData();
+            float[] batched = t.predict(test).get("output").floatData();
+            assertEquals(200 * 2, batched.length);
+            for (int i = 0; i < whole.length; i++) {
+                assertEquals(whole[i], batched[i], 1e-6);
+            }
         }
     }
 
