@@ -283,7 +283,11 @@ public final class Trainer implements AutoCloseable {
         return OnnxExport.inferenceModel(this, extraMetadata);
     }
 
-    /** The state to continue from. */
+    /**
+     * The state to continue from. Take it between epochs (after {@link #fit} or in a listener's
+     * {@code onEpochEnd}): a resumed run starts at the next epoch, so a checkpoint taken mid-epoch would
+     * replay that epoch with a new order rather than continue it.
+     */
     public Checkpoint checkpoint() {
         stepGraph();
         return new Checkpoint(step, epoch, rng.state(), params.all(), optimizerState);
