@@ -15,7 +15,8 @@ import dev.kiln.runtime.train.layers.Dropout;
 import dev.kiln.runtime.train.layers.Embedding;
 import dev.kiln.runtime.train.layers.Flatten;
 import dev.kiln.runtime.train.layers.LayerNorm;
-import dev.kiln.runtime.train.layers.Pool2d;
+import dev.kiln.runtime.train.layers.AvgPool2d;
+import dev.kiln.runtime.train.layers.MaxPool2d;
 import dev.kiln.runtime.train.layers.Rng;
 import dev.kiln.runtime.train.layers.Sequential;
 import dev.kiln.testing.OrtReference;
@@ -45,17 +46,20 @@ class OnnxExportTest {
     }
 
     @Test
-    void convolutionalNetworkMatchesOrt() {
-        Network net = Network.of("image", new long[] {1, 8, 8}, Sequential.of(new Conv2d(4, 3, Activation.RELU), Pool2d.maxPool(2),
-                new BatchNorm(), new Conv2d(6, 3, 1, false, Activation.RELU), Pool2d.avgPool(2), new Flatten(), new Dense(3, Activation.SOFTMAX)),
+    void trainedConvolutionalNetworkMatchesOrt() {
+        Network net = Network.of("image", new long[] {1, 8, 8}, Sequential.of(new Conv2d(4, 3, Activation.RELU), new MaxPool2d(2),
+                new BatchNorm(), new Conv2d(6, 3, 1, false, Activation.RELU), new AvgPool2d(2), new Flatten(), new Dense(3, Activation.SOFTMAX)),
                 Losses.categoricalCrossEntropy());
-        try (Trainer t = Trainer.builder(net).seed(4).build()) {
+        try (Trainer t = Trainer.builder(net).seed(4).batchSize(8).build()) {
             Rng rng = new Rng(1);
             float[] x = new float[5 * 64];
             for (int i = 0; i < x.length; i++) {
                 x[i] = (float) rng.nextGaussian();
             }
-            assertMatchesOrt(t, t.exportModel(Map.of()), Tensor.of(x, 5, 1, 8, 8));
+            Tensor images = Tensor.of(x, 5, 1, 8, 8);
+            t.fit(Dataset.of(Map.of("image", images, "label", Dataset.oneHot(new int[] {0, 1, 2, 0, 1}, 3))), null, 2);
+            assertEquals(2, t.step());
+            assertMatchesOrt(t, t.exportModel(Map.of()), images);
         }
     }
 

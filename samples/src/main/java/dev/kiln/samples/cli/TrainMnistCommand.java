@@ -13,7 +13,7 @@ import dev.kiln.runtime.train.layers.Conv2d;
 import dev.kiln.runtime.train.layers.Dense;
 import dev.kiln.runtime.train.layers.Dropout;
 import dev.kiln.runtime.train.layers.Flatten;
-import dev.kiln.runtime.train.layers.Pool2d;
+import dev.kiln.runtime.train.layers.MaxPool2d;
 import dev.kiln.runtime.train.layers.Sequential;
 import dev.kiln.samples.train.Mnist;
 import dev.kiln.samples.train.OrtCheck;
@@ -89,8 +89,8 @@ final class TrainMnistCommand implements Callable<Integer> {
 
     static Network cnnNetwork() {
         return Network.of("image", new long[] {1, Mnist.SIDE, Mnist.SIDE}, Sequential.of(
-                new Conv2d(16, 3, Activation.RELU), Pool2d.maxPool(2),
-                new Conv2d(32, 3, Activation.RELU), Pool2d.maxPool(2),
+                new Conv2d(16, 3, Activation.RELU), new MaxPool2d(2),
+                new Conv2d(32, 3, Activation.RELU), new MaxPool2d(2),
                 new Flatten(), new Dense(128, Activation.RELU), new Dropout(0.3), new Dense(Mnist.CLASSES, Activation.LINEAR)), Losses.softmaxCrossEntropy());
     }
 }
