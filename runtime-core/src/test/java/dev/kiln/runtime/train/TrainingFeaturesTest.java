@@ -114,6 +114,18 @@ class TrainingFeaturesTest {
     }
 
     @Test
+    void aTerminalGetsTheBarRedrawnInPlace() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        try (Trainer t = Trainer.builder(TrainerTest.quickstartNetwork()).listener(new ProgressBar(out, true)).batchSize(8).seed(1).build()) {
+            t.fit(Blobs.make(32, 1), null, 1);
+        }
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("\repoch 1/1 [" + "=".repeat(24) + "] 4/4 loss "), text);
+        assertTrue(text.contains("samples/s"), text);
+    }
+
+    @Test
     void plainProgressLinesWhenNotATerminal() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
