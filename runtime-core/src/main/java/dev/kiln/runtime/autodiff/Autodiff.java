@@ -54,7 +54,7 @@ public final class Autodiff {
         Map<String, ValueType> types = new HashMap<>(TypePropagation.infer(forward, domain -> -1, name -> null,
                 forward.initializers()::get, false));
         Set<String> taken = new HashSet<>(defined);
-        Emitter emitter = new Emitter(taken, types);
+        Emitter emitter = new Emitter(taken, types, constantsOf(forward));
         Set<String> requires = dependents(forward, wrt, types);
         Map<String, Node> towardLoss = new HashMap<>();
         Set<String> needed = ancestors(forward, loss, towardLoss);
@@ -134,6 +134,17 @@ public final class Autodiff {
             nodes.add(n);
         }
         return g.toBuilder().clearNodes().nodes(nodes).build();
+    }
+
+    private static java.util.function.Function<String, dev.kiln.api.tensor.Tensor> constantsOf(Graph g) {
+        Map<String, dev.kiln.api.tensor.Tensor> fixed = new HashMap<>(g.initializers());
+        g.inputs().forEach(v -> fixed.remove(v.name()));
+        for (Node n : g.nodes()) {
+            if (n.opType().equals("Constant") && n.domain().isEmpty() && n.hasAttribute("value")) {
+                fixed.put(n.output(0), n.attribute("value").asTensor());
+            }
+        }
+        return fixed::get;
     }
 
     /** Sums several contributions to one gradient; null when there are none. */

@@ -20,9 +20,17 @@ final class Emitter {
     private final Map<String, String> constants = new HashMap<>();
     private int counter;
 
-    Emitter(Set<String> taken, Map<String, ValueType> types) {
+    private final java.util.function.Function<String, Tensor> constants0;
+
+    Emitter(Set<String> taken, Map<String, ValueType> types, java.util.function.Function<String, Tensor> forwardConstants) {
         this.taken = taken;
         this.types = types;
+        this.constants0 = forwardConstants;
+    }
+
+    /** The value of a forward value fixed before any run (an initializer that is not an input, a Constant), or null. */
+    Tensor forwardConstant(String value) {
+        return constants0.apply(value);
     }
 
     List<Node> nodes() {

@@ -139,6 +139,11 @@ public final class GradientContext {
         return op("Shape", value);
     }
 
+    /** The value of a forward value that is fixed before any run (initializer that is not a graph input, Constant output), or null. */
+    public dev.kiln.api.tensor.Tensor constantValue(String value) {
+        return emitter.forwardConstant(value);
+    }
+
     /** The static tensor type of a forward value, or null when unknown. */
     public ValueType.TensorType type(String value) {
         return emitter.type(value);
