@@ -8,7 +8,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class UnaryGradientTest {
     @ParameterizedTest
     @ValueSource(strings = {"Identity", "Neg", "Exp", "Abs", "Reciprocal", "Sin", "Cos", "Sigmoid", "Tanh", "Relu",
-            "LeakyRelu", "Elu", "Selu", "Softplus", "Erf", "Gelu"})
+            "LeakyRelu", "Elu", "Selu", "Softplus", "Erf", "Gelu", "Floor", "Ceil", "Round", "Sign"})
     void onSignedInputs(String op) {
         GradientChecker.of(op).input(2, 3, 4).check();
     }

@@ -34,6 +34,10 @@ public final class UnaryRules implements GradientRuleFamily {
         unary(r, "Cast", (g, dy) -> g.op("CastLike", dy, x(g)));
         unary(r, "CastLike", (g, dy) -> g.op("CastLike", dy, x(g)));
         r.add("", "Clip", UnaryRules::clip);
+        // piecewise constant: the derivative is zero wherever it exists, so no gradient flows back
+        for (String op : new String[] {"Floor", "Ceil", "Round", "Sign"}) {
+            r.add("", op, g -> { });
+        }
     }
 
     private static void unary(GradientRules.Registrar r, String op, BiFunction<GradientContext, String, String> dx) {
