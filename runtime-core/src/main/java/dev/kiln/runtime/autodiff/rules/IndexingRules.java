@@ -1,6 +1,7 @@
 package dev.kiln.runtime.autodiff.rules;
 
 import dev.kiln.api.ir.Node;
+import dev.kiln.api.tensor.DType;
 import dev.kiln.runtime.autodiff.GradientContext;
 import dev.kiln.runtime.autodiff.GradientRuleFamily;
 import dev.kiln.runtime.autodiff.GradientRules;
@@ -36,7 +37,7 @@ public final class IndexingRules implements GradientRuleFamily {
             g.setGradient(0, scatterBack(g, iota -> g.emit(Node.builder("Gather").inputs(iota, g.input(1)).attr("axis", (long) axis))));
             return;
         }
-        String indices = g.emit(Node.builder("Cast").input(g.input(1)).attr("to", (long) dev.kiln.api.tensor.DType.INT64.code()));
+        String indices = g.emit(Node.builder("Cast").input(g.input(1)).attr("to", (long) DType.INT64.code()));
         String rows = g.emit(Node.builder("Shape").input(x).attr("start", 0L).attr("end", 1L));
         String wrapped = g.op("Where", g.op("Less", indices, g.longScalar(0)), g.add(indices, rows), indices);
         // flattened to [k, 1] indices and [k, row...] updates, which also covers scalar indices
