@@ -39,7 +39,7 @@ class UnaryGradientTest {
         GradientChecker.of("Elu").input(3, 4).attrs(b -> b.attr("alpha", 0.7f)).label("Elu alpha").check();
         GradientChecker.of("Gelu").input(3, 4).attrs(b -> b.attr("approximate", "tanh")).label("Gelu tanh").check();
         GradientChecker.of("HardSigmoid").input(3, 4).attrs(b -> b.attr("alpha", 0.4f).attr("beta", 0.3f)).label("HardSigmoid alpha beta").check();
-        GradientChecker.of("HardSwish").input(-5, 5, 4, 5).label("HardSwish beyond +-3").check();
+        GradientChecker.of("HardSwish").input(-5.0, 5.0, 4, 5).label("HardSwish beyond +-3").check();
         GradientChecker.of("Celu").input(3, 4).attrs(b -> b.attr("alpha", 0.6f)).label("Celu alpha").check();
     }
 
