@@ -1,15 +1,18 @@
 package dev.kiln.runtime.autodiff;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.api.ir.Graph;
 import dev.kiln.api.ir.GraphVerifier;
+import dev.kiln.api.ir.Model;
 import dev.kiln.api.ir.Node;
 import dev.kiln.api.ir.ValueType;
 import dev.kiln.api.tensor.DType;
 import dev.kiln.api.tensor.Shape;
 import dev.kiln.api.tensor.Tensor;
+import dev.kiln.testing.OrtReference;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A float32 CNN (Conv, BatchNormalization in training mode, Relu, MaxPool, Flatten, Gemm, cross-entropy):
- * its gradients, computed in float32, agree with the float64 gradients of the same network, so the
+ * the training graph, exported as ONNX, gives the same gradients in ONNX Runtime, and they agree with the
+ * float64 gradients of the same network, so the
  * constants the rules emit follow the graph's element type. Errors are relative to the largest gradient
  * element of each weight, at least 1e-3 (the conv bias before a training-mode BatchNormalization has a zero
  * gradient).
@@ -42,7 +46,7 @@ class Float32TrainingGraphTest {
                 .initializer("mean", Tensor.of(new float[4], 4)).initializer("var", Tensor.of(new float[] {1, 1, 1, 1}, 4))
                 .initializer("fc", floats(r, 3, 16)).initializer("fcb", floats(r, 3))
                 .node(Node.builder("Conv").name("conv").inputs("x", "w", "b").outputs("c").attr("pads", 1L, 1L, 1L, 1L).build())
-                .node(Node.builder("BatchNormalization").name("bn").inputs("c", "gamma", "beta", "mean", "var").outputs("n")
+                .node(Node.builder("BatchNormalization").name("bn").inputs("c", "gamma", "beta", "mean", "var").outputs("n", "running_mean", "running_var")
                         .attr("training_mode", 1L).build())
                 .node(Node.builder("Relu").name("relu").input("n").output("a").build())
                 .node(Node.builder("MaxPool").name("pool").input("a").output("p").attr("kernel_shape", 3L, 3L).attr("strides", 3L, 3L).build())
@@ -59,8 +63,11 @@ class Float32TrainingGraphTest {
         Map<String, Tensor> out32 = GradientChecker.run(d32, Map.of("x", x, "labels", labels));
         Map<String, Tensor> feeds64 = new LinkedHashMap<>(Map.of("x", Tensor.of(x.toDoubleArray(), x.dims()), "labels", labels));
         Map<String, Tensor> out64 = GradientChecker.run(d64, feeds64);
+        Map<String, Tensor> ort = OrtReference.run(Model.builder(d32).opset("", 21).irVersion(10).build(), Map.of("x", x, "labels", labels));
         for (String name : wrt) {
             Tensor g32 = out32.get(GradientNames.of(name));
+            Tensor gOrt = ort.get(GradientNames.of(name));
+            assertArrayEquals(gOrt.toDoubleArray(), g32.toDoubleArray(), 2e-5, "ONNX Runtime runs the exported training graph: " + name);
             Tensor g64 = out64.get(GradientNames.of(name));
             assertEquals(DType.FLOAT, g32.dtype(), name);
             assertEquals(g.initializers().get(name).shape(), g32.shape(), name);
