@@ -5,6 +5,7 @@ import dev.kiln.api.ir.Graph;
 import dev.kiln.api.ir.Node;
 import dev.kiln.api.ir.Value;
 import dev.kiln.api.ir.ValueType;
+import dev.kiln.api.tensor.Tensor;
 import dev.kiln.runtime.passes.TypePropagation;
 
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reverse-mode automatic differentiation as a graph transform. The backward graph is made of ordinary
@@ -31,9 +33,12 @@ public final class Autodiff {
      * nodes; graph outputs are the forward graph's outputs, {@code loss}, and one output per name in
      * {@code wrt}, named {@link GradientNames#of(String)}, with that value's dtype and shape. A value in
      * {@code wrt} that does not affect the loss gets a zero gradient. Values not on a path to the loss get
-     * no backward nodes. SoftmaxCrossEntropyLoss and NegativeLogLikelihoodLoss nodes are first rewritten
-     * into standard ops writing the same outputs ({@link LossExpansion}), so the returned graph holds
-     * those in their place; a training-mode Dropout without a mask output gets one (its gradient reads it).
+     * no backward nodes. A {@code wrt} value may also be an intermediate value. A loss that is not a
+     * scalar is differentiated as the sum of its elements. SoftmaxCrossEntropyLoss and
+     * NegativeLogLikelihoodLoss nodes are first rewritten into standard ops writing the same outputs
+     * ({@link LossExpansion}), so the returned graph holds those in their place; a training-mode Dropout
+     * without a mask output gets one (its gradient reads it). The backward part uses ai.onnx ops in their
+     * opset 18 forms (Reduce* axes as inputs, ScatterND reduction, Shape start/end).
      *
      * @throws NoGradientRuleException when an op on a path from a {@code wrt} value to the loss has no rule
      * @throws KilnException           when {@code loss} or a {@code wrt} name is not a value of the graph
@@ -54,7 +59,7 @@ public final class Autodiff {
         Map<String, ValueType> types = new HashMap<>(TypePropagation.infer(forward, domain -> -1, name -> null,
                 forward.initializers()::get, false));
         Set<String> taken = new HashSet<>(defined);
-        Emitter emitter = new Emitter(taken, types);
+        Emitter emitter = new Emitter(taken, types, constantsOf(forward));
         Set<String> requires = dependents(forward, wrt, types);
         Map<String, Node> towardLoss = new HashMap<>();
         Set<String> needed = ancestors(forward, loss, towardLoss);
@@ -70,7 +75,7 @@ public final class Autodiff {
             String[] outGrads = new String[node.outputs().size()];
             boolean any = false;
             for (int k = 0; k < outGrads.length; k++) {
-                outGrads[k] = accumulate(emitter, contributions.remove(node.output(k)));
+                outGrads[k] = accumulate(emitter, contributions.get(node.output(k)));
                 any |= outGrads[k] != null;
             }
             if (!any) {
@@ -99,7 +104,6 @@ public final class Autodiff {
         if (forward.outputs().stream().noneMatch(v -> v.name().equals(loss))) {
             out.output(new Value(loss, types.get(loss)));
         }
-        List<Node> finals = new ArrayList<>();
         for (String w : new LinkedHashSet<>(wrt)) {
             String total = accumulate(emitter, contributions.get(w));
             if (total == null) {
@@ -136,15 +140,31 @@ public final class Autodiff {
         return g.toBuilder().clearNodes().nodes(nodes).build();
     }
 
-    /** Sums several contributions to one gradient; null when there are none. */
+    private static Function<String, Tensor> constantsOf(Graph g) {
+        Map<String, Tensor> fixed = new HashMap<>(g.initializers());
+        g.inputs().forEach(v -> fixed.remove(v.name()));
+        for (Node n : g.nodes()) {
+            if (n.opType().equals("Constant") && n.domain().isEmpty() && n.hasAttribute("value")) {
+                fixed.put(n.output(0), n.attribute("value").asTensor());
+            }
+        }
+        return fixed::get;
+    }
+
+    /**
+     * Sums several contributions to one gradient (null when there are none) and leaves the sum as the only
+     * contribution, so a value asked for again (a differentiated intermediate) is not summed twice.
+     */
     private static String accumulate(Emitter emitter, List<String> parts) {
         if (parts == null || parts.isEmpty()) {
             return null;
         }
-        if (parts.size() == 1) {
-            return parts.get(0);
+        if (parts.size() > 1) {
+            String total = emitter.add(Node.builder("Sum").inputs(parts), "accumulate", 1)[0];
+            parts.clear();
+            parts.add(total);
         }
-        return emitter.add(Node.builder("Sum").inputs(parts), "accumulate", 1)[0];
+        return parts.get(0);
     }
 
     private static boolean isActive(Node node, Set<String> requires, Set<String> needed) {

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /** Collects the backward nodes of one differentiation: fresh names, shared constants, forward types. Not thread-safe. */
 final class Emitter {
@@ -20,9 +21,17 @@ final class Emitter {
     private final Map<String, String> constants = new HashMap<>();
     private int counter;
 
-    Emitter(Set<String> taken, Map<String, ValueType> types) {
+    private final Function<String, Tensor> forwardConstants;
+
+    Emitter(Set<String> taken, Map<String, ValueType> types, Function<String, Tensor> forwardConstants) {
         this.taken = taken;
         this.types = types;
+        this.forwardConstants = forwardConstants;
+    }
+
+    /** The value of a forward value fixed before any run (an initializer that is not an input, a Constant), or null. */
+    Tensor forwardConstant(String value) {
+        return forwardConstants.apply(value);
     }
 
     List<Node> nodes() {

@@ -5,6 +5,7 @@ import dev.kiln.api.ir.Node;
 import dev.kiln.api.ir.ValueType;
 import dev.kiln.api.tensor.DType;
 import dev.kiln.api.tensor.Shape;
+import dev.kiln.api.tensor.Tensor;
 
 import java.util.Arrays;
 
@@ -121,7 +122,7 @@ public final class GradientContext {
 
     /** A scalar int64 constant. */
     public String longScalar(long v) {
-        return emitter.constant(dev.kiln.api.tensor.Tensor.scalar(v), "i64:" + v);
+        return emitter.constant(Tensor.scalar(v), "i64:" + v);
     }
 
     /** A 1-D int64 constant. */
@@ -137,6 +138,11 @@ public final class GradientContext {
     /** The runtime shape of {@code value} as a 1-D int64 tensor. */
     public String shapeOf(String value) {
         return op("Shape", value);
+    }
+
+    /** The value of a forward value that is fixed before any run (initializer that is not a graph input, Constant output), or null. */
+    public Tensor constantValue(String value) {
+        return emitter.forwardConstant(value);
     }
 
     /** The static tensor type of a forward value, or null when unknown. */

@@ -105,6 +105,7 @@ class AutodiffTest {
                 "w1", random(6, 5, 4), "b1", random(7, 4), "w2", random(8, 4, 3), "b2", random(9, 3));
         double worst = GradientChecker.compare(g, "loss", feeds, List.of("w1", "b1", "w2", "b2", "x"), "MLP");
         assertTrue(worst < GradientChecker.TOLERANCE);
+        GradientChecker.record("MLP", "MLP with SoftmaxCrossEntropyLoss", worst);
     }
 
     @Test
@@ -128,5 +129,21 @@ class AutodiffTest {
             dropped += mask[i] ? 0 : 1;
         }
         assertTrue(dropped > 0 && dropped < mask.length, "some elements dropped, some kept: " + dropped);
+    }
+
+    @Test
+    void anIntermediateValueCanBeDifferentiatedToo() {
+        // loss = sum(exp(x) * exp(x)): d/dh with h = exp(x) is 2h, d/dx is 2h^2
+        Graph g = Graph.builder("mid").input("x", ValueType.tensor(DType.DOUBLE, 3))
+                .node(node("Exp", "h", "x")).node(node("Mul", "sq", "h", "h")).node(sum("loss", "sq")).build();
+        Tensor x = random(13, 3);
+        Map<String, Tensor> out = GradientChecker.run(Autodiff.differentiate(g, "loss", List.of("h", "x")), Map.of("x", x));
+        double[] dh = out.get("h_grad").toDoubleArray();
+        double[] dx = out.get("x_grad").toDoubleArray();
+        for (int i = 0; i < 3; i++) {
+            double h = Math.exp(x.getDouble(i));
+            assertEquals(2 * h, dh[i], 1e-12);
+            assertEquals(2 * h * h, dx[i], 1e-12);
+        }
     }
 }

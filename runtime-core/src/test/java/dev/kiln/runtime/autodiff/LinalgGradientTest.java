@@ -30,4 +30,14 @@ class LinalgGradientTest {
         GradientChecker.of("Gemm").input(3, 4).input(4, 5).input(3, 1).check();
         GradientChecker.of("Gemm").input(3, 4).input(4, 5).check();
     }
+
+    @Test
+    void einsum() {
+        GradientChecker.of("Einsum").input(3, 4).input(4, 5).attrs(b -> b.attr("equation", "ij,jk->ik")).label("Einsum").check();
+        GradientChecker.of("Einsum").input(2, 3, 4).input(2, 4, 5).attrs(b -> b.attr("equation", "bij, bjk -> bki")).label("Einsum").check();
+        GradientChecker.of("Einsum").input(3, 4).input(4, 5).attrs(b -> b.attr("equation", "ij,jk")).label("Einsum").check();
+        GradientChecker.of("Einsum").input(3, 4).attrs(b -> b.attr("equation", "ij->j")).label("Einsum").check();
+        GradientChecker.of("Einsum").input(3, 4).input(5).attrs(b -> b.attr("equation", "ij,k->jk")).label("Einsum").check();
+        GradientChecker.of("Einsum").input(2, 3, 4).input(1, 4, 5).attrs(b -> b.attr("equation", "...ij,...jk->...ik")).label("Einsum").check();
+    }
 }

@@ -48,4 +48,14 @@ class PoolNormGradientTest {
         GradientChecker.of("CumSum").input(3, 4).constant(Tensor.scalar(0L)).attrs(b -> b.attr("exclusive", 1L).attr("reverse", 1L))
                 .label("CumSum exclusive reverse").check();
     }
+
+    @Test
+    void resize() {
+        Tensor scales = Tensor.of(new float[] {1, 1, 2, 1.5f}, 4);
+        for (String mode : new String[] {"nearest", "linear", "cubic"}) {
+            GradientChecker.of("Resize").input(2, 2, 3, 4).absent().constant(scales).attrs(b -> b.attr("mode", mode)).label("Resize " + mode).check();
+            GradientChecker.of("Resize").input(1, 2, 5, 4).absent().absent().constant(Tensor.of(new long[] {1, 2, 3, 7}, 4))
+                    .attrs(b -> b.attr("mode", mode).attr("coordinate_transformation_mode", "align_corners")).label("Resize " + mode).check();
+        }
+    }
 }

@@ -1,6 +1,5 @@
 package dev.kiln.runtime.autodiff.rules;
 
-import dev.kiln.api.tensor.DType;
 import dev.kiln.runtime.autodiff.GradientContext;
 import dev.kiln.runtime.autodiff.GradientRuleFamily;
 import dev.kiln.runtime.autodiff.GradientRules;
@@ -67,9 +66,5 @@ public final class ArithmeticRules implements GradientRuleFamily {
                 g.setGradient(i, g.unbroadcast(picked, g.output(0), g.input(i)));
             }
         }
-    }
-
-    static boolean isFloat(DType d) {
-        return d == null || d.isFloatingPoint();
     }
 }

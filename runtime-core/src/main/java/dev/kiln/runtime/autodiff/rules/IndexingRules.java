@@ -1,6 +1,7 @@
 package dev.kiln.runtime.autodiff.rules;
 
 import dev.kiln.api.ir.Node;
+import dev.kiln.api.tensor.DType;
 import dev.kiln.runtime.autodiff.GradientContext;
 import dev.kiln.runtime.autodiff.GradientRuleFamily;
 import dev.kiln.runtime.autodiff.GradientRules;
@@ -16,14 +17,33 @@ import java.util.function.UnaryOperator;
 public final class IndexingRules implements GradientRuleFamily {
     @Override
     public void register(GradientRules.Registrar r) {
-        r.add("", "Gather", g -> g.setGradient(0, scatterBack(g, iota -> g.emit(Node.builder("Gather")
-                .inputs(iota, g.input(1)).attr("axis", g.node().getInt("axis", 0))))));
+        r.add("", "Gather", IndexingRules::gather);
         r.add("", "GatherElements", g -> g.setGradient(0, scatterBack(g, iota -> g.emit(Node.builder("GatherElements")
                 .inputs(iota, g.input(1)).attr("axis", g.node().getInt("axis", 0))))));
         r.add("", "Slice", g -> g.setGradient(0, scatterBack(g, iota -> g.emit(g.node().toBuilder().clearInputs().name(null)
                 .input(iota).inputs(g.node().inputs().subList(1, g.node().inputs().size()))))));
         r.add("", "Tile", g -> g.setGradient(0, scatterBack(g, iota -> g.op("Tile", iota, g.input(1)))));
         r.add("", "Pad", IndexingRules::pad);
+    }
+
+    /**
+     * Gather along axis 0 (embedding lookups) scatters dY rows straight to the (normalized) indices, with no
+     * index map the size of the table; other axes go through {@link #scatterBack}.
+     */
+    private static void gather(GradientContext g) {
+        String x = g.input(0);
+        int axis = g.axis(g.node().getInt("axis", 0), x);
+        if (axis != 0) {
+            g.setGradient(0, scatterBack(g, iota -> g.emit(Node.builder("Gather").inputs(iota, g.input(1)).attr("axis", (long) axis))));
+            return;
+        }
+        String indices = g.emit(Node.builder("Cast").input(g.input(1)).attr("to", (long) DType.INT64.code()));
+        String rows = g.emit(Node.builder("Shape").input(x).attr("start", 0L).attr("end", 1L));
+        String wrapped = g.op("Where", g.op("Less", indices, g.longScalar(0)), g.add(indices, rows), indices);
+        // flattened to [k, 1] indices and [k, row...] updates, which also covers scalar indices
+        String updates = g.op("Reshape", g.gradient(), ConvRules.concat(g, g.ints(-1), g.emit(Node.builder("Shape").input(x).attr("start", 1L))));
+        g.setGradient(0, g.emit(Node.builder("ScatterND").inputs(g.full(0, x, x), g.op("Reshape", wrapped, g.ints(-1, 1)), updates)
+                .attr("reduction", "add")));
     }
 
     /**

@@ -15,6 +15,7 @@ public final class LinalgRules implements GradientRuleFamily {
     public void register(GradientRules.Registrar r) {
         r.add("", "MatMul", LinalgRules::matMul);
         r.add("", "Gemm", LinalgRules::gemm);
+        r.add("", "Einsum", new EinsumRule());
     }
 
     /**

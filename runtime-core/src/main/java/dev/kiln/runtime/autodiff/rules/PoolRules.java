@@ -2,6 +2,7 @@ package dev.kiln.runtime.autodiff.rules;
 
 import dev.kiln.api.KilnException;
 import dev.kiln.api.ir.Node;
+import dev.kiln.api.tensor.DType;
 import dev.kiln.api.tensor.Tensor;
 import dev.kiln.runtime.autodiff.GradientContext;
 import dev.kiln.runtime.autodiff.GradientRuleFamily;
@@ -63,7 +64,7 @@ public final class PoolRules implements GradientRuleFamily {
             kernelDims[i + 2] = geo.kernel()[i];
             size *= geo.kernel()[i];
         }
-        Tensor one = g.dtype(x) == dev.kiln.api.tensor.DType.DOUBLE ? Tensor.of(new double[] {1}, 1) : Tensor.of(new float[] {1}, 1);
+        Tensor one = g.dtype(x) == DType.DOUBLE ? Tensor.of(new double[] {1}, 1) : Tensor.of(new float[] {1}, 1);
         String kernel = g.emit(Node.builder("ConstantOfShape").input(g.ints(kernelDims)).attr("value", one));
         String dySpatial = g.emit(Node.builder("Shape").input(g.gradient()).attr("start", 2L));
         String xSpatial = g.emit(Node.builder("Shape").input(x).attr("start", 2L));

@@ -5,7 +5,7 @@ import dev.kiln.runtime.autodiff.GradientContext;
 import dev.kiln.runtime.autodiff.GradientRuleFamily;
 import dev.kiln.runtime.autodiff.GradientRules;
 
-/** Where, Dropout and CumSum. */
+/** Where, Dropout, CumSum and Resize. */
 public final class SelectionRules implements GradientRuleFamily {
     @Override
     public void register(GradientRules.Registrar r) {
@@ -19,6 +19,7 @@ public final class SelectionRules implements GradientRuleFamily {
             }
         });
         r.add("", "Dropout", SelectionRules::dropout);
+        r.add("", "Resize", new ResizeRule());
         r.add("", "CumSum", g -> g.setGradient(0, g.emit(Node.builder("CumSum").inputs(g.gradient(), g.input(1))
                 .attr("exclusive", g.node().getInt("exclusive", 0)).attr("reverse", g.node().getInt("reverse", 0) == 0 ? 1L : 0L))));
     }

@@ -33,7 +33,36 @@ public final class UnaryRules implements GradientRuleFamily {
         unary(r, "Gelu", UnaryRules::gelu);
         unary(r, "Cast", (g, dy) -> g.op("CastLike", dy, x(g)));
         unary(r, "CastLike", (g, dy) -> g.op("CastLike", dy, x(g)));
+        unary(r, "Tan", (g, dy) -> g.mul(dy, g.add(g.scalar(1, y(g)), g.mul(y(g), y(g)))));
+        unary(r, "Asin", (g, dy) -> g.div(dy, g.op("Sqrt", oneMinusSquare(g))));
+        unary(r, "Acos", (g, dy) -> g.neg(g.div(dy, g.op("Sqrt", oneMinusSquare(g)))));
+        unary(r, "Atan", (g, dy) -> g.div(dy, g.add(g.scalar(1, x(g)), g.mul(x(g), x(g)))));
+        unary(r, "Sinh", (g, dy) -> g.mul(dy, g.op("Cosh", x(g))));
+        unary(r, "Cosh", (g, dy) -> g.mul(dy, g.op("Sinh", x(g))));
+        unary(r, "Asinh", (g, dy) -> g.div(dy, g.op("Sqrt", g.add(g.mul(x(g), x(g)), g.scalar(1, x(g))))));
+        unary(r, "Acosh", (g, dy) -> g.div(dy, g.op("Sqrt", g.sub(g.mul(x(g), x(g)), g.scalar(1, x(g))))));
+        unary(r, "Atanh", (g, dy) -> g.div(dy, oneMinusSquare(g)));
+        unary(r, "Softsign", (g, dy) -> {
+            String d = g.add(g.scalar(1, x(g)), g.op("Abs", x(g)));
+            return g.div(dy, g.mul(d, d));
+        });
+        unary(r, "ThresholdedRelu", (g, dy) -> g.op("Where", g.op("Greater", x(g), g.scalar(g.node().getFloat("alpha", 1f), x(g))), dy,
+                g.scalar(0, x(g))));
+        unary(r, "Shrink", (g, dy) -> g.op("Where", g.op("Greater", g.op("Abs", x(g)), g.scalar(g.node().getFloat("lambd", 0.5f), x(g))), dy,
+                g.scalar(0, x(g))));
+        unary(r, "HardSigmoid", (g, dy) -> hardSigmoid(g, dy, g.node().getFloat("alpha", 0.2f), g.node().getFloat("beta", 0.5f)));
+        unary(r, "HardSwish", UnaryRules::hardSwish);
+        unary(r, "Celu", (g, dy) -> {
+            double alpha = g.node().getFloat("alpha", 1f);
+            return positive(g, dy, g.mul(dy, g.add(g.div(y(g), g.scalar(alpha, x(g))), g.scalar(1, x(g)))));
+        });
+        unary(r, "Mish", UnaryRules::mish);
+        r.add("", "PRelu", UnaryRules::prelu);
         r.add("", "Clip", UnaryRules::clip);
+        // piecewise constant: the derivative is zero wherever it exists, so no gradient flows back
+        for (String op : new String[] {"Floor", "Ceil", "Round", "Sign"}) {
+            r.add("", op, g -> { });
+        }
     }
 
     private static void unary(GradientRules.Registrar r, String op, BiFunction<GradientContext, String, String> dx) {
@@ -50,6 +79,49 @@ public final class UnaryRules implements GradientRuleFamily {
 
     private static String y(GradientContext g) {
         return g.output(0);
+    }
+
+    private static String oneMinusSquare(GradientContext g) {
+        return g.sub(g.scalar(1, x(g)), g.mul(x(g), x(g)));
+    }
+
+    /** y = max(0, min(1, alpha x + beta)): slope alpha where 0 < alpha x + beta < 1. */
+    private static String hardSigmoid(GradientContext g, String dy, double alpha, double beta) {
+        String x = x(g);
+        String t = g.add(g.mul(x, g.scalar(alpha, x)), g.scalar(beta, x));
+        String inside = g.op("And", g.op("Greater", t, g.scalar(0, x)), g.op("Less", t, g.scalar(1, x)));
+        return g.op("Where", inside, g.mul(dy, g.scalar(alpha, x)), g.scalar(0, x));
+    }
+
+    /** y = x hardsigmoid(x) with alpha 1/6, beta 1/2: slope 0 below -3, 1 above 3, (2x + 3)/6 between. */
+    private static String hardSwish(GradientContext g, String dy) {
+        String x = x(g);
+        String middle = g.mul(g.add(g.mul(x, g.scalar(2, x)), g.scalar(3, x)), g.scalar(1.0 / 6, x));
+        String slope = g.op("Where", g.op("Less", x, g.scalar(-3, x)), g.scalar(0, x),
+                g.op("Where", g.op("Greater", x, g.scalar(3, x)), g.scalar(1, x), middle));
+        return g.mul(dy, slope);
+    }
+
+    /** y = x tanh(sp), sp = softplus(x): y' = tanh(sp) + x (1 - tanh(sp)^2) sigmoid(x). */
+    private static String mish(GradientContext g, String dy) {
+        String x = x(g);
+        String t = g.op("Tanh", g.op("Softplus", x));
+        String slope = g.add(t, g.mul(g.mul(x, g.sub(g.scalar(1, x), g.mul(t, t))), g.op("Sigmoid", x)));
+        return g.mul(dy, slope);
+    }
+
+    /** y = x (x > 0), slope x otherwise, slope broadcast against x. */
+    private static void prelu(GradientContext g) {
+        String x = x(g);
+        String dy = g.gradient();
+        String pos = g.op("Greater", x, g.scalar(0, x));
+        String zero = g.scalar(0, x);
+        if (g.needsGradient(0)) {
+            g.setGradient(0, g.unbroadcast(g.op("Where", pos, dy, g.mul(dy, g.input(1))), g.output(0), x));
+        }
+        if (g.needsGradient(1)) {
+            g.setGradient(1, g.unbroadcast(g.op("Where", pos, zero, g.mul(dy, x)), g.output(0), g.input(1)));
+        }
     }
 
     /** dY where X > 0, else {@code otherwise}. */
