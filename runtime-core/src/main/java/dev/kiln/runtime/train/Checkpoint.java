@@ -32,9 +32,30 @@ import java.util.zip.CRC32;
  * @param rngState       the trainer's generator state after {@code epoch} epochs
  * @param parameters     every parameter and buffer, by name
  * @param optimizerState every optimizer state tensor, by name
+ * @param progress       where the current epoch stands when taken mid-epoch; null between epochs
  */
-public record Checkpoint(long step, int epoch, long rngState, Map<String, Tensor> parameters, Map<String, Tensor> optimizerState) {
+public record Checkpoint(long step, int epoch, long rngState, Map<String, Tensor> parameters, Map<String, Tensor> optimizerState,
+                         EpochProgress progress) {
     private static final long MAGIC = 0x4B494C4E434B5031L; // "KILNCKP1"
+
+    /**
+     * A partly done epoch.
+     *
+     * @param order   the epoch's sample order
+     * @param batch   batches done
+     * @param lossSum sum over the samples done of the loss
+     * @param correct samples done predicted right (first classification head)
+     */
+    public record EpochProgress(int[] order, int batch, double lossSum, long correct) {
+        public EpochProgress {
+            order = order.clone();
+        }
+
+        @Override
+        public int[] order() {
+            return order.clone();
+        }
+    }
 
     public Checkpoint {
         parameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
@@ -100,7 +121,17 @@ public record Checkpoint(long step, int epoch, long rngState, Map<String, Tensor
             long step = in.readLong();
             int epoch = in.readInt();
             long rng = in.readLong();
-            return new Checkpoint(step, epoch, rng, readTensors(in), readTensors(in));
+            Map<String, Tensor> parameters = readTensors(in);
+            Map<String, Tensor> state = readTensors(in);
+            EpochProgress progress = null;
+            if (in.readBoolean()) {
+                int[] order = new int[in.readInt()];
+                for (int i = 0; i < order.length; i++) {
+                    order[i] = in.readInt();
+                }
+                progress = new EpochProgress(order, in.readInt(), in.readDouble(), in.readLong());
+            }
+            return new Checkpoint(step, epoch, rng, parameters, state, progress);
         } catch (IOException e) {
             throw new KilnException("checkpoint " + file + ": cannot read: " + e.getMessage(), e);
         }
@@ -115,6 +146,16 @@ public record Checkpoint(long step, int epoch, long rngState, Map<String, Tensor
         out.writeLong(rngState);
         writeTensors(out, parameters);
         writeTensors(out, optimizerState);
+        out.writeBoolean(progress != null);
+        if (progress != null) {
+            out.writeInt(progress.order.length);
+            for (int i : progress.order) {
+                out.writeInt(i);
+            }
+            out.writeInt(progress.batch());
+            out.writeDouble(progress.lossSum());
+            out.writeLong(progress.correct());
+        }
         out.flush();
         CRC32 crc = new CRC32();
         crc.update(bytes.toByteArray());

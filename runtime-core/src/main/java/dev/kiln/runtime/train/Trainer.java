@@ -42,6 +42,8 @@ public final class Trainer implements AutoCloseable {
     private final SessionOptions sessionOptions;
     private final long seed;
     private Rng rng;
+    /** Where the current epoch stands; null between epochs. */
+    private Checkpoint.EpochProgress progress;
     private long step;
     private int epoch;
     private boolean stopRequested;
@@ -145,32 +147,41 @@ public final class Trainer implements AutoCloseable {
     }
 
     private EpochResult trainEpoch(Dataset train, Dataset validation, int batches) {
-        int[] order = identity(train.size());
-        rng.shuffle(order);
+        if (progress == null) {
+            int[] order = identity(train.size());
+            rng.shuffle(order);
+            progress = new Checkpoint.EpochProgress(order, 0, 0, 0);
+        } else if (progress.order().length != train.size()) {
+            throw new IllegalArgumentException("resuming mid-epoch over " + progress.order().length + " samples, but the data set has "
+                    + train.size());
+        }
         List<String> columns = columns();
         Head first = firstClassificationHead();
-        double lossSum = 0;
-        long right = 0;
+        int startBatch = progress.batch();
         long start = System.nanoTime();
-        for (int b = 0; b < batches; b++) {
+        for (int b = startBatch; b < batches; b++) {
             int from = b * batchSize;
             int to = Math.min(train.size(), from + batchSize);
-            Map<String, RuntimeValue> feeds = new HashMap<>(train.rows(columns, order, from, to));
+            Map<String, RuntimeValue> feeds = new HashMap<>(train.rows(columns, progress.order(), from, to));
             Map<String, RuntimeValue> out = runStep(feeds, to - from);
             double loss = ((Tensor) out.get(TrainingGraphs.LOSS)).getDouble(0);
-            lossSum += loss * (to - from);
-            if (first != null) {
-                right += Metrics.correct((Tensor) out.get(first.output()), (Tensor) feeds.get(first.labelColumn()));
-            }
+            long right = first == null ? 0
+                    : Metrics.correct((Tensor) out.get(first.output()), (Tensor) feeds.get(first.labelColumn()));
+            progress = new Checkpoint.EpochProgress(progress.order(), b + 1, progress.lossSum() + loss * (to - from),
+                    progress.correct() + right);
             double seconds = (System.nanoTime() - start) / 1e9;
-            TrainingListener.BatchResult br = new TrainingListener.BatchResult(epoch + 1, b + 1, batches, loss, lossSum / to, to / seconds);
+            TrainingListener.BatchResult br = new TrainingListener.BatchResult(epoch + 1, b + 1, batches, loss,
+                    progress.lossSum() / to, (to - startBatch * batchSize) / seconds);
             listeners.forEach(l -> l.onBatchEnd(this, br));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        Checkpoint.EpochProgress done = progress;
+        progress = null;
         epoch++;
         Evaluation val = validation == null ? null : evaluate(validation);
-        return new EpochResult(epoch, lossSum / train.size(), first == null ? Double.NaN : right / (double) train.size(),
-                val, seconds, train.size() / seconds);
+        int trained = train.size() - startBatch * batchSize;
+        return new EpochResult(epoch, done.lossSum() / train.size(), first == null ? Double.NaN : done.correct() / (double) train.size(),
+                val, seconds, trained / seconds);
     }
 
     private Map<String, RuntimeValue> runStep(Map<String, RuntimeValue> feeds, int rows) {
@@ -284,13 +295,12 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * The state to continue from. Take it between epochs (after {@link #fit} or in a listener's
-     * {@code onEpochEnd}): a resumed run starts at the next epoch, so a checkpoint taken mid-epoch would
-     * replay that epoch with a new order rather than continue it.
+     * The state to continue from: between epochs, or mid-epoch (from a listener's {@code onBatchEnd}) with
+     * the epoch's order and position, so a resumed run continues with the next batch.
      */
     public Checkpoint checkpoint() {
         stepGraph();
-        return new Checkpoint(step, epoch, rng.state(), params.all(), optimizerState);
+        return new Checkpoint(step, epoch, rng.state(), params.all(), optimizerState, progress);
     }
 
     /** Writes {@link #checkpoint()} atomically to {@code file}. */
@@ -315,6 +325,7 @@ public final class Trainer implements AutoCloseable {
         step = c.step();
         epoch = c.epoch();
         rng = new Rng(c.rngState());
+        progress = c.progress();
     }
 
     private List<String> columns() {

@@ -26,11 +26,15 @@ class CheckpointTest {
     Path dir;
 
     /** Dropout (generator state), BatchNorm (buffers) and Adam (optimizer state) all have to be restored. */
-    private static Trainer trainer() {
+    private static Trainer trainer(TrainingListener... listeners) {
         Network net = Network.of("x", new long[] {3}, Sequential.of(new Dense(8, Activation.LINEAR), new BatchNorm(),
                 Activation.RELU, new Dropout(0.3), new Dense(2, Activation.LINEAR)), Losses.softmaxCrossEntropy());
-        return Trainer.builder(net).optimizer(Optimizer.adam(0.02)).schedule(LearningRateSchedule.cosine(100, 0.1))
-                .clipGradientNorm(1.0).batchSize(16).seed(99).build();
+        Trainer.Builder b = Trainer.builder(net).optimizer(Optimizer.adam(0.02)).schedule(LearningRateSchedule.cosine(100, 0.1))
+                .clipGradientNorm(1.0).batchSize(16).seed(99);
+        for (TrainingListener l : listeners) {
+            b.listener(l);
+        }
+        return b.build();
     }
 
     @Test
@@ -58,6 +62,40 @@ class CheckpointTest {
         assertSameTensors(uninterrupted.parameters(), resumed.parameters());
         assertSameTensors(uninterrupted.optimizerState(), resumed.optimizerState());
         assertTrue(uninterrupted.parameters().containsKey("batchnorm_0.running_mean"));
+    }
+
+    @Test
+    void aRunKilledMidEpochResumesFromItsLastCheckpointBitIdentically() {
+        Dataset data = Blobs.make(100, 4);
+        Checkpoint uninterrupted;
+        try (Trainer t = trainer()) {
+            t.fit(data, null, 3);
+            uninterrupted = t.checkpoint();
+        }
+        Path file = dir.resolve("run.ckpt");
+        TrainingListener kill = new TrainingListener() {
+            @Override
+            public void onBatchEnd(Trainer trainer, BatchResult batch) {
+                if (trainer.step() == 12) {
+                    throw new IllegalStateException("killed");
+                }
+            }
+        };
+        try (Trainer t = trainer(Checkpointing.everySteps(file, 5), kill)) {
+            assertThrows(IllegalStateException.class, () -> t.fit(data, null, 3));
+        }
+        Checkpoint saved = Checkpoint.read(file);
+        assertEquals(10, saved.step());
+        assertEquals(1, saved.epoch());
+        assertEquals(3, saved.progress().batch());
+        try (Trainer t = trainer()) {
+            t.restore(saved);
+            t.fit(data, null, 3);
+            Checkpoint resumed = t.checkpoint();
+            assertEquals(uninterrupted.step(), resumed.step());
+            assertSameTensors(uninterrupted.parameters(), resumed.parameters());
+            assertSameTensors(uninterrupted.optimizerState(), resumed.optimizerState());
+        }
     }
 
     @Test
