@@ -32,6 +32,19 @@ class TrainingCommandsTest {
     }
 
     @Test
+    void oneEpochOfTheMnistMlpLearnsAndExportsFaithfully() throws Exception {
+        Path out = dir.resolve("mlp.onnx");
+        KilnCommandTest.Result r = KilnCommandTest.kiln("train-mnist", "--model", "mlp", "--epochs", "1", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        Matcher acc = Pattern.compile("test accuracy (\\d\\.\\d+)").matcher(r.out());
+        assertTrue(acc.find(), r.out());
+        assertTrue(Double.parseDouble(acc.group(1)) >= 0.85, r.out());
+        Matcher diff = Pattern.compile("largest difference (\\S+)").matcher(r.out());
+        assertTrue(diff.find(), r.out());
+        assertTrue(Double.parseDouble(diff.group(1)) <= 1e-5, r.out());
+    }
+
+    @Test
     void bundledMnistHasItsSizesAndEveryDigit() {
         Dataset train = Mnist.train(false);
         Dataset test = Mnist.test(true);
