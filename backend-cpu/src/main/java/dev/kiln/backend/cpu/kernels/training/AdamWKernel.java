@@ -1,0 +1,54 @@
+package dev.kiln.backend.cpu.kernels.training;
+
+import dev.kiln.api.spi.KernelRequest;
+
+/**
+ * dev.kiln.training::AdamW (opset 1): Adam with decoupled weight decay (Loshchilov and Hutter), in the
+ * form PyTorch's {@code torch.optim.AdamW} uses. Inputs {@code R, T, X..., G..., V..., H...} with T the
+ * 1-based number of this update; outputs {@code X_new..., V_new..., H_new...}. Attributes alpha (0.9),
+ * beta (0.999), epsilon (1e-8), weight_decay (0.01). Per element:
+ * <pre>
+ *   V_new  = alpha * V + (1 - alpha) * G
+ *   H_new  = beta * H + (1 - beta) * G * G
+ *   m      = V_new / (1 - alpha^T)
+ *   s      = H_new / (1 - beta^T)
+ *   X_new  = X * (1 - R * weight_decay) - R * m / (sqrt(s) + epsilon)
+ * </pre>
+ * With T = 0 the bias corrections are skipped (m = V_new, s = H_new). The decay acts on X directly and
+ * never enters V or H, which is what separates AdamW from Adam with an L2 term.
+ */
+final class AdamWKernel extends OptimizerKernel {
+    /** The Kiln domain of training ops that ONNX does not define. */
+    static final String DOMAIN = "dev.kiln.training";
+
+    private final double alpha;
+    private final double beta;
+    private final double epsilon;
+    private final double decay;
+
+    AdamWKernel(KernelRequest request) {
+        super("AdamW", DOMAIN, 4);
+        var node = request.node();
+        this.alpha = node.getFloat("alpha", 0.9f);
+        this.beta = node.getFloat("beta", 0.999f);
+        this.epsilon = node.getFloat("epsilon", 1e-8f);
+        this.decay = node.getFloat("weight_decay", 0.01f);
+    }
+
+    @Override
+    void update(double r, long t, double[][] in, double[][] out) {
+        double[] x = in[0];
+        double[] g = in[1];
+        double[] v = in[2];
+        double[] h = in[3];
+        double c1 = t > 0 ? 1 - Math.pow(alpha, t) : 1;
+        double c2 = t > 0 ? 1 - Math.pow(beta, t) : 1;
+        for (int i = 0; i < x.length; i++) {
+            double vNew = alpha * v[i] + (1 - alpha) * g[i];
+            double hNew = beta * h[i] + (1 - beta) * g[i] * g[i];
+            out[0][i] = x[i] * (1 - r * decay) - r * (vNew / c1) / (Math.sqrt(hNew / c2) + epsilon);
+            out[1][i] = vNew;
+            out[2][i] = hNew;
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.kiln.samples.train;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.kiln.api.tensor.Tensor;
+import dev.kiln.runtime.train.Dataset;
+import dev.kiln.runtime.train.OnnxExport;
+import dev.kiln.runtime.train.Trainer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.nio.FloatBuffer;
+import java.util.Map;
+
+/** Runs an exported model in ONNX Runtime and measures how far its outputs are from Kiln's. Stateless. */
+public final class OrtCheck {
+    private OrtCheck() {
+    }
+
+    /**
+     * Exports the trainer's model to {@code file}, runs it in ONNX Runtime on the test set's input column
+     * and prints the file size and the largest difference from Kiln's predictions; returns that difference.
+     */
+    public static double exportAndCompare(Trainer trainer, Map<String, String> metadata, Path file, Dataset test, PrintWriter w)
+            throws IOException {
+        byte[] bytes = OnnxExport.toBytes(trainer.exportModel(metadata));
+        Files.write(file, bytes);
+        String input = trainer.network().input();
+        Tensor x = test.column(input);
+        double diff = largestDifference(bytes, input, x, trainer.predict(x));
+        w.printf(Locale.ROOT, "exported %s (%d bytes); ONNX Runtime vs Kiln on the test set: largest difference %.3g%n",
+                file, bytes.length, diff);
+        return diff;
+    }
+
+    /** The largest absolute difference between ORT's output and {@code expected}, over every output named there. */
+    public static double largestDifference(byte[] onnx, String input, Tensor x, Map<String, Tensor> expected) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
+             OrtSession session = env.createSession(onnx, opts);
+             OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.floatData()), x.dims());
+             OrtSession.Result r = session.run(Map.of(input, in))) {
+            double worst = 0;
+            for (Map.Entry<String, Tensor> e : expected.entrySet()) {
+                OnnxTensor t = (OnnxTensor) r.get(e.getKey()).orElseThrow(() -> new IllegalStateException("ORT gave no output " + e.getKey()));
+                FloatBuffer got = t.getFloatBuffer();
+                float[] want = e.getValue().floatData();
+                if (got.remaining() != want.length) {
+                    throw new IllegalStateException("output " + e.getKey() + ": ORT gave " + got.remaining() + " values, Kiln " + want.length);
+                }
+                for (int i = 0; i < want.length; i++) {
+                    worst = Math.max(worst, Math.abs(got.get(i) - want[i]));
+                }
+            }
+            return worst;
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime could not run the exported model: " + e.getMessage(), e);
+        }
+    }
+}
