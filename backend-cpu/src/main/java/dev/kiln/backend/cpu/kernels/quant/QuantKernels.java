@@ -3,7 +3,7 @@ package dev.kiln.backend.cpu.kernels.quant;
 import dev.kiln.backend.cpu.CpuKernelFamily;
 import dev.kiln.backend.cpu.CpuKernelRegistry;
 
-/** Registers the linear quantization ops: QuantizeLinear, DequantizeLinear, DynamicQuantizeLinear and QLinearMatMul. */
+/** Registers the linear quantization ops: QuantizeLinear, DequantizeLinear, DynamicQuantizeLinear, QLinearMatMul, ConvInteger and QLinearConv. */
 public final class QuantKernels implements CpuKernelFamily {
     @Override
     public void register(CpuKernelRegistry registry) {
@@ -11,5 +11,7 @@ public final class QuantKernels implements CpuKernelFamily {
         registry.add("", "DequantizeLinear", (r, e) -> new DequantizeLinearKernel(r));
         registry.add("", "DynamicQuantizeLinear", (r, e) -> new DynamicQuantizeLinearKernel());
         registry.add("", "QLinearMatMul", (r, e) -> new QLinearMatMulKernel());
+        registry.add("", "ConvInteger", ConvIntegerKernel::new);
+        registry.add("", "QLinearConv", QLinearConvKernel::new);
     }
 }
