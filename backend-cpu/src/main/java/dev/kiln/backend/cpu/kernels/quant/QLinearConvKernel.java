@@ -10,7 +10,7 @@ import dev.kiln.backend.cpu.util.ElementCodec;
 
 /**
  * QLinearConv (opset 10): the integer convolution plus the optional int32 bias, scaled by
- * {@code x_scale * w_scale[m] / y_scale}, rounded half to even, offset by y_zero_point and saturated to
+ * {@code x_scale * w_scale[m] / y_scale} in float32, rounded half to even, offset by y_zero_point and saturated to
  * the 8-bit output type. w_scale and w_zero_point may hold one value per output channel m.
  * Thread-safe like Conv.
  */
@@ -44,7 +44,8 @@ public final class QLinearConvKernel implements Kernel {
         for (int i = 0; i < v.length; i++) {
             int channel = (i / spatial) % m;
             double acc = v[i] + (bias == null ? 0 : bias.getLong(channel));
-            double real = acc * (xs * ws.getDouble(ws.size() == 1 ? 0 : channel) / ys);
+            // float32 arithmetic, as the reference runtimes requantize
+            float real = (float) acc * ((float) xs * ws.getFloat(ws.size() == 1 ? 0 : channel) / (float) ys);
             out[i] = (long) Math.max(lo, Math.min(hi, Math.rint(real) + yz));
         }
         Tensor y = ctx.allocate(yZero.dtype(), sum.shape());

@@ -10,7 +10,7 @@ import dev.kiln.backend.cpu.util.ElementCodec;
 
 /**
  * QLinearMatMul (opsets 10-21): the exact integer product {@code (a - a_zp) x (b - b_zp)} with numpy
- * batch broadcasting, scaled by {@code a_scale * b_scale / y_scale}, rounded half to even, offset by
+ * batch broadcasting, scaled by {@code a_scale * b_scale / y_scale} in float32, rounded half to even, offset by
  * {@code y_zp} and saturated to the 8-bit output type. a_scale may also hold one value per row of a and
  * b_scale one per column of b. Stateless and thread-safe.
  */
@@ -34,7 +34,7 @@ public final class QLinearMatMulKernel implements Kernel {
         DType to = yZero.dtype();
         long lo = QuantLayout.min(to);
         long hi = QuantLayout.max(to);
-        double ys = yScale.getDouble(0);
+        float ys = yScale.getFloat(0);
         long yz = yZero.getLong(0);
         long[] av = a.toLongArray();
         long[] bv = b.toLongArray();
@@ -42,14 +42,15 @@ public final class QLinearMatMulKernel implements Kernel {
         for (int bi = 0; bi < s.batch(); bi++) {
             for (int i = 0; i < s.m; i++) {
                 long az = aZero.getLong(aZero.size() == 1 ? 0 : i);
-                double as = aScale.getDouble(aScale.size() == 1 ? 0 : i);
+                float as = aScale.getFloat(aScale.size() == 1 ? 0 : i);
                 for (int j = 0; j < s.n; j++) {
                     long bz = bZero.getLong(bZero.size() == 1 ? 0 : j);
                     long acc = 0;
                     for (int p = 0; p < s.k; p++) {
                         acc += (av[s.aOffset(bi) + i * s.k + p] - az) * (bv[s.bOffset(bi) + p * s.n + j] - bz);
                     }
-                    double real = acc * (as * bScale.getDouble(bScale.size() == 1 ? 0 : j) / ys);
+                    // float32 arithmetic, as the reference runtimes requantize
+                    float real = (float) acc * (as * bScale.getFloat(bScale.size() == 1 ? 0 : j) / ys);
                     double q = Math.rint(real) + yz;
                     out[(bi * s.m + i) * s.n + j] = (long) Math.max(lo, Math.min(hi, q));
                 }
