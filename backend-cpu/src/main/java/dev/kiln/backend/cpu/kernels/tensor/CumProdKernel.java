@@ -1,6 +1,5 @@
 package dev.kiln.backend.cpu.kernels.tensor;
 
-import dev.kiln.api.InvalidInputException;
 import dev.kiln.api.spi.Kernel;
 import dev.kiln.api.spi.KernelContext;
 import dev.kiln.api.spi.KernelRequest;
@@ -24,26 +23,19 @@ public final class CumProdKernel implements Kernel {
 
     @Override
     public void execute(KernelContext ctx) {
-        Tensor x = ctx.tensor(0);
+        ScanAxis g = ScanAxis.of(ctx);
+        Tensor x = g.x();
         DType t = x.dtype();
-        if (!NumericArrays.numeric(t) || t == DType.BOOL) {
-            throw new InvalidInputException("input 'x': expected a numeric tensor, got " + x.describe());
-        }
-        int axis = Args.axis(Args.scalarLong(ctx.tensor(1), "input 'axis'"), x.rank(), "input 'axis'");
-        int[] dims = x.shape().intDims();
-        int outer = Args.product(dims, 0, axis);
-        int len = dims[axis];
-        int inner = Args.product(dims, axis + 1, dims.length);
         Tensor y = ctx.allocate(t, x.shape());
         boolean integral = NumericArrays.integral(t);
         long[] ints = integral ? NumericArrays.longs(x) : null;
         double[] reals = integral ? null : NumericArrays.doubles(x);
-        for (int o = 0; o < outer; o++) {
-            for (int i = 0; i < inner; i++) {
+        for (int o = 0; o < g.outer(); o++) {
+            for (int i = 0; i < g.inner(); i++) {
                 long li = 1;
                 double di = 1;
-                for (int step = 0; step < len; step++) {
-                    int e = (o * len + (reverse ? len - 1 - step : step)) * inner + i;
+                for (int step = 0; step < g.length(); step++) {
+                    int e = g.index(o, step, i, reverse);
                     if (integral) {
                         long v = ints[e];
                         ints[e] = exclusive ? li : li * v;
