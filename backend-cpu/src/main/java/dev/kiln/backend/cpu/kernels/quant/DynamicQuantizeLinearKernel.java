@@ -32,7 +32,9 @@ public final class DynamicQuantizeLinearKernel implements Kernel {
             out[i] = (byte) Math.max(0, Math.min(255, q));
         }
         ctx.setOutput(0, y);
-        ctx.setOutput(1, Tensor.of(new float[] {scale}));
+        Tensor s = ctx.allocate(DType.FLOAT, Shape.scalar());
+        s.floatData()[0] = scale;
+        ctx.setOutput(1, s);
         Tensor z = ctx.allocate(DType.UINT8, Shape.scalar());
         z.byteData()[0] = (byte) zp;
         ctx.setOutput(2, z);

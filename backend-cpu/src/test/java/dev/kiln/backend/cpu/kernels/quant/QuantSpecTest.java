@@ -99,6 +99,23 @@ class QuantSpecTest {
     }
 
     @Test
+    void saturateZeroOverflowsToInfinityOrNaN() {
+        Tensor x = Tensor.of(new float[] {1000f, -1e6f, 100f}, 3);
+        Tensor one = Tensor.of(new float[] {1f});
+        Node keep = Node.builder("QuantizeLinear").inputs("x", "s", "z").output("y").attr("saturate", 0L).build();
+        Node clamp = Node.builder("QuantizeLinear").inputs("x", "s", "z").output("y").build();
+        Tensor e4 = KernelHarness.runOne(keep, x, one, Tensor.zeros(DType.FLOAT8E4M3FN));
+        assertEquals(true, Double.isNaN(e4.getDouble(0)) && Double.isNaN(e4.getDouble(1)));
+        assertEquals(96.0, e4.getDouble(2), 0);
+        Tensor e5 = KernelHarness.runOne(keep, Tensor.of(new float[] {1e6f, -1e6f}, 2), one, Tensor.zeros(DType.FLOAT8E5M2));
+        assertEquals(Double.POSITIVE_INFINITY, e5.getDouble(0), 0);
+        assertEquals(Double.NEGATIVE_INFINITY, e5.getDouble(1), 0);
+        Tensor sat = KernelHarness.runOne(clamp, x, one, Tensor.zeros(DType.FLOAT8E4M3FN));
+        assertEquals(448.0, sat.getDouble(0), 0);
+        assertEquals(-448.0, sat.getDouble(1), 0);
+    }
+
+    @Test
     void dequantizeMinifloatsAndBlocksFollowTheFormula() {
         DType t = DType.FLOAT8E4M3FN;
         byte[] codes = new byte[24];
