@@ -8,9 +8,9 @@ import dev.kiln.api.tensor.DType;
  * according to the 'saturate' attribute. Decoding lives in {@link dev.kiln.api.tensor.FloatFormats}.
  * Immutable and thread-safe.
  */
-final class MinifloatEncoder {
+public final class MinifloatEncoder {
     /** The rounding mode for float8e8m0, Cast's 'round_mode' attribute. */
-    enum E8M0Rounding {
+    public enum E8M0Rounding {
         /** Away from zero (the default): the next power of two at or above |x|. */
         UP,
         /** Toward zero: the power of two at or below |x|. */
@@ -53,7 +53,7 @@ final class MinifloatEncoder {
     }
 
     /** True for the types this class encodes. */
-    static boolean handles(DType t) {
+    public static boolean handles(DType t) {
         return switch (t) {
             case FLOAT8E4M3FN, FLOAT8E4M3FNUZ, FLOAT8E5M2, FLOAT8E5M2FNUZ, FLOAT4E2M1, FLOAT8E8M0 -> true;
             default -> false;
@@ -61,7 +61,7 @@ final class MinifloatEncoder {
     }
 
     /** The encoder for a target type; float4e2m1 always saturates, 'rounding' matters only for float8e8m0. */
-    static MinifloatEncoder forType(DType t, boolean saturate, E8M0Rounding rounding) {
+    public static MinifloatEncoder forType(DType t, boolean saturate, E8M0Rounding rounding) {
         return switch (t) {
             case FLOAT8E4M3FN -> new MinifloatEncoder(t, 4, 3, 7, 448, 0x7E, false, saturate, rounding);
             case FLOAT8E4M3FNUZ -> new MinifloatEncoder(t, 4, 3, 8, 240, 0x7F, true, saturate, rounding);
@@ -74,7 +74,7 @@ final class MinifloatEncoder {
     }
 
     /** The bits of {@code x} in the target type, in the low bits of the result. */
-    int encode(double x) {
+    public int encode(double x) {
         if (type == DType.FLOAT8E8M0) {
             return encodeE8M0(x);
         }

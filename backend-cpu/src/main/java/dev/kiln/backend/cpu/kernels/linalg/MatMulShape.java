@@ -10,12 +10,12 @@ import java.util.Arrays;
  * (their unit dimension is dropped from the output), leading dimensions broadcast as a batch, and each
  * batch entry multiplies an m x k matrix by a k x n one. Immutable.
  */
-final class MatMulShape {
-    final int m;
-    final int n;
-    final int k;
+public final class MatMulShape {
+    public final int m;
+    public final int n;
+    public final int k;
     /** Output shape, without the dimensions dropped for 1-D operands. */
-    final Shape output;
+    public final Shape output;
     /** Element offset of each batch entry's A and B matrix in the operand arrays. */
     final int[] aOffsets;
     final int[] bOffsets;
@@ -32,12 +32,22 @@ final class MatMulShape {
         this.sharedB = sharedB;
     }
 
-    int batch() {
+    public int batch() {
         return aOffsets.length;
     }
 
+    /** Element offset of batch entry {@code b}'s A matrix (for kernels outside this package). */
+    public int aOffset(int b) {
+        return aOffsets[b];
+    }
+
+    /** Element offset of batch entry {@code b}'s B matrix. */
+    public int bOffset(int b) {
+        return bOffsets[b];
+    }
+
     /** The geometry for {@code A x B}; throws {@link InvalidInputException} naming both shapes when they do not fit. */
-    static MatMulShape of(String op, long[] aDims, long[] bDims) {
+    public static MatMulShape of(String op, long[] aDims, long[] bDims) {
         if (aDims.length == 0 || bDims.length == 0) {
             throw new InvalidInputException(op + ": inputs A and B must have rank 1 or more, got A" + Arrays.toString(aDims)
                     + " and B" + Arrays.toString(bDims));

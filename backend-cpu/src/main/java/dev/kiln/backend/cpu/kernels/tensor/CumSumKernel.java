@@ -1,6 +1,5 @@
 package dev.kiln.backend.cpu.kernels.tensor;
 
-import dev.kiln.api.InvalidInputException;
 import dev.kiln.api.spi.Kernel;
 import dev.kiln.api.spi.KernelContext;
 import dev.kiln.api.spi.KernelRequest;
@@ -22,16 +21,12 @@ public final class CumSumKernel implements Kernel {
 
     @Override
     public void execute(KernelContext ctx) {
-        Tensor x = ctx.tensor(0);
+        ScanAxis g = ScanAxis.of(ctx);
+        Tensor x = g.x();
         DType t = x.dtype();
-        if (!NumericArrays.numeric(t) || t == DType.BOOL) {
-            throw new InvalidInputException("input 'x': expected a numeric tensor, got " + x.describe());
-        }
-        int a = Args.axis(Args.scalarLong(ctx.tensor(1), "input 'axis'"), x.rank(), "input 'axis'");
-        int[] dims = x.shape().intDims();
-        int outer = Args.product(dims, 0, a);
-        int n = dims[a];
-        int inner = Args.product(dims, a + 1, dims.length);
+        int outer = g.outer();
+        int n = g.length();
+        int inner = g.inner();
         Tensor y = ctx.allocate(t, x.shape());
         if (t == DType.FLOAT) {
             float[] in = x.floatData();
