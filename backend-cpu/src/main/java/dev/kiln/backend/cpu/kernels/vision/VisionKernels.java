@@ -6,7 +6,7 @@ import dev.kiln.backend.cpu.kernels.tensor.Args;
 
 /**
  * Registers the vision and geometry kernels: GridSample, AffineGrid, NonMaxSuppression, CenterCropPad, Col2Im,
- * LpNormalization, Det, MaxUnpool, RoiAlign, DeformConv and TensorScatter.
+ * LpNormalization, Det, MaxUnpool, RoiAlign, DeformConv, TensorScatter and ImageDecoder.
  */
 public final class VisionKernels implements CpuKernelFamily {
     @Override
@@ -21,6 +21,8 @@ public final class VisionKernels implements CpuKernelFamily {
         registry.add("", "MaxUnpool", (r, e) -> new MaxUnpoolKernel(r));
         registry.add("", "RoiAlign", (r, e) -> new RoiAlignKernel(r));
         registry.add("", "DeformConv", DeformConvKernel::new);
+        registry.add("", "ImageDecoder",
+                (r, e) -> new ImageDecoderKernel(Args.choice(r, "pixel_format", "RGB", "RGB", "BGR", "Grayscale")));
         registry.add("", "TensorScatter",
                 (r, e) -> new TensorScatterKernel(r.node().getInt("axis", -2), Args.choice(r, "mode", "linear", "linear", "circular").equals("circular")));
     }
