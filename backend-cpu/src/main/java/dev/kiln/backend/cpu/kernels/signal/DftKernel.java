@@ -35,10 +35,13 @@ final class DftKernel implements Kernel {
         int length = dims[axis];
         int n = ctx.inputCount() > 1 && ctx.hasInput(1) ? Args.size(Args.scalarLong(ctx.tensor(1), "DFT dft_length"), "DFT dft_length")
                 : irfft ? 2 * (length - 1) : length;
+        if (n < 1) {
+            throw new InvalidInputException("DFT dft_length: expected at least 1, got " + n);
+        }
         int outLen = onesided && !inverse ? n / 2 + 1 : n;
         int outComponents = irfft ? 1 : 2;
-        int outer = product(dims, 0, axis);
-        int inner = product(dims, axis + 1, rank - 1);
+        int outer = Args.product(dims, 0, axis);
+        int inner = Args.product(dims, axis + 1, rank - 1);
         double[] in = TensorArrays.doubles(x);
         double[] out = new double[outer * outLen * inner * outComponents];
         double[] re = new double[n];
@@ -79,9 +82,5 @@ final class DftKernel implements Kernel {
         Tensor y = ctx.allocate(x.dtype(), Shape.of(outDims));
         TensorArrays.store(out, y);
         ctx.setOutput(0, y);
-    }
-
-    private static int product(int[] dims, int from, int to) {
-        return Args.product(dims, from, to);
     }
 }

@@ -14,7 +14,6 @@ final class Fourier {
         double[] cos = new double[n];
         double[] sin = new double[n];
         for (int t = 0; t < n; t++) {
-            // angles from k*j mod n keep large products exact
             double a = 2 * Math.PI * t / n;
             cos[t] = Math.cos(a);
             sin[t] = sign * Math.sin(a);
@@ -23,6 +22,7 @@ final class Fourier {
             double sr = 0;
             double si = 0;
             for (int j = 0; j < n; j++) {
+                // the twiddle index k*j mod n keeps the angle exact for long signals
                 int t = (int) ((long) k * j % n);
                 sr += re[j] * cos[t] - im[j] * sin[t];
                 si += re[j] * sin[t] + im[j] * cos[t];

@@ -9,9 +9,9 @@ public final class SignalKernels implements CpuKernelFamily {
     public void register(CpuKernelRegistry registry) {
         registry.add("", "DFT", (r, e) -> new DftKernel());
         registry.add("", "STFT", (r, e) -> new StftKernel(r.node().getInt("onesided", 1) != 0));
-        registry.add("", "HannWindow", (r, e) -> new WindowKernel(WindowKernel.Shape.HANN, r.node()));
-        registry.add("", "HammingWindow", (r, e) -> new WindowKernel(WindowKernel.Shape.HAMMING, r.node()));
-        registry.add("", "BlackmanWindow", (r, e) -> new WindowKernel(WindowKernel.Shape.BLACKMAN, r.node()));
+        registry.add("", "HannWindow", (r, e) -> new WindowKernel(WindowKernel.Coefficients.HANN, r.node()));
+        registry.add("", "HammingWindow", (r, e) -> new WindowKernel(WindowKernel.Coefficients.HAMMING, r.node()));
+        registry.add("", "BlackmanWindow", (r, e) -> new WindowKernel(WindowKernel.Coefficients.BLACKMAN, r.node()));
         registry.add("", "MelWeightMatrix", (r, e) -> new MelWeightMatrixKernel(r.node()));
     }
 }

@@ -14,7 +14,7 @@ import dev.kiln.backend.cpu.kernels.tensor.Args;
  * (denominator N) or symmetric (denominator N-1), in the element type named by {@code output_datatype}.
  */
 final class WindowKernel implements Kernel {
-    enum Shape {
+    enum Coefficients {
         HANN(0.5, 0.5, 0),
         HAMMING(25.0 / 46, 21.0 / 46, 0),
         BLACKMAN(0.42, 0.5, 0.08);
@@ -23,18 +23,18 @@ final class WindowKernel implements Kernel {
         final double a1;
         final double a2;
 
-        Shape(double a0, double a1, double a2) {
+        Coefficients(double a0, double a1, double a2) {
             this.a0 = a0;
             this.a1 = a1;
             this.a2 = a2;
         }
     }
 
-    private final Shape shape;
+    private final Coefficients shape;
     private final boolean periodic;
     private final DType outType;
 
-    WindowKernel(Shape shape, Node node) {
+    WindowKernel(Coefficients shape, Node node) {
         this.shape = shape;
         this.periodic = node.getInt("periodic", 1) != 0;
         this.outType = DType.fromCode((int) node.getInt("output_datatype", 1));
@@ -46,10 +46,11 @@ final class WindowKernel implements Kernel {
         double denominator = periodic ? n : n - 1;
         double[] w = new double[n];
         for (int i = 0; i < n; i++) {
-            double a = 2 * Math.PI * i / denominator;
+            // a one-point symmetric window has no span; it takes the value at angle 0
+            double a = denominator == 0 ? 0 : 2 * Math.PI * i / denominator;
             w[i] = shape.a0 - shape.a1 * Math.cos(a) + shape.a2 * Math.cos(2 * a);
         }
-        Tensor y = ctx.allocate(outType, dev.kiln.api.tensor.Shape.of(n));
+        Tensor y = ctx.allocate(outType, Shape.of(n));
         TensorArrays.store(w, y);
         ctx.setOutput(0, y);
     }
