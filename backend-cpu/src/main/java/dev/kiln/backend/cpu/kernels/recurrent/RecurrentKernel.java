@@ -168,7 +168,7 @@ abstract class RecurrentKernel implements Kernel {
         }
         DType type = xt.dtype();
         if (ctx.outputCount() > 0 && ctx.isOutputRequested(0)) {
-            ctx.setOutput(0, batchFirst ? output(ctx, type, swapOuter(y, seq, batch, directions * hidden), batch, seq, directions, hidden)
+            ctx.setOutput(0, batchFirst ? output(ctx, type, batchMajor(y, seq, batch), batch, seq, directions, hidden)
                     : output(ctx, type, y, seq, directions, batch, hidden));
         }
         for (int s = 0; s < states(); s++) {
@@ -191,6 +191,19 @@ abstract class RecurrentKernel implements Kernel {
         for (int i = 0; i < a; i++) {
             for (int j = 0; j < b; j++) {
                 System.arraycopy(v, (i * b + j) * inner, out, (j * a + i) * inner, inner);
+            }
+        }
+        return out;
+    }
+
+    /** Y from [seq, directions, batch, hidden] to the batch-first [batch, seq, directions, hidden]. */
+    private float[] batchMajor(float[] y, int seq, int batch) {
+        float[] out = new float[y.length];
+        for (int t = 0; t < seq; t++) {
+            for (int d = 0; d < directions; d++) {
+                for (int n = 0; n < batch; n++) {
+                    System.arraycopy(y, ((t * directions + d) * batch + n) * hidden, out, ((n * seq + t) * directions + d) * hidden, hidden);
+                }
             }
         }
         return out;
