@@ -11,7 +11,9 @@ import java.util.List;
 /**
  * StringSplit: splits every element like Python's {@code str.split(delimiter, maxsplit)}. With a delimiter,
  * consecutive delimiters delimit empty strings; without one (or with ""), runs of whitespace separate and
- * leading/trailing whitespace is dropped. Y gets one more axis, padded with "" to the most substrings;
+ * leading/trailing whitespace is dropped, also from the unsplit remainder after maxsplit splits (as the spec's
+ * text says and ONNX Runtime does; Python would keep it). An empty element gives one empty substring with a
+ * delimiter (Python and the ONNX reference; ONNX Runtime gives none) and none without. Y gets one more axis, padded with "" to the most substrings;
  * Z holds each element's count. Immutable and thread-safe.
  */
 public final class StringSplitKernel implements Kernel {
@@ -79,8 +81,11 @@ public final class StringSplitKernel implements Kernel {
                 return out;
             }
             if (out.size() == maxSplit) {
-                // Python keeps the remainder as it is, trailing whitespace included
-                out.add(s.substring(i));
+                int end = n;
+                while (Character.isWhitespace(s.charAt(end - 1))) {
+                    end--;
+                }
+                out.add(s.substring(i, end));
                 return out;
             }
             int start = i;

@@ -18,6 +18,8 @@ import java.util.Map;
  * TfIdfVectorizer: counts, per row, the pool's n-grams (min_gram_length..max_gram_length items taken every
  * skip+1 positions, for every skip up to max_skip_count; a 1-gram is counted once per position) and writes
  * count (TF), min(count, 1) * weight (IDF) or count * weight (TFIDF) at the n-gram's ngram_indexes entry.
+ * The weight is the one at that output coordinate, as ONNX Runtime and the ONNX reference apply it (the
+ * spec's wording, "the i-th n-gram in pool", agrees whenever ngram_indexes is the identity).
  * The pool is read once into a map from n-gram to its ordinal. Immutable and thread-safe.
  */
 public final class TfIdfVectorizerKernel implements Kernel {
@@ -104,17 +106,26 @@ public final class TfIdfVectorizerKernel implements Kernel {
             Arrays.fill(counts, 0);
             countRow(items, r * cols, cols, counts);
             for (int g = 0; g < counts.length; g++) {
+                int at = outputIndex[g];
                 float v = switch (mode) {
                     case "TF" -> counts[g];
-                    case "IDF" -> Math.min(counts[g], 1) * weights[g];
-                    default -> counts[g] * weights[g];
+                    case "IDF" -> Math.min(counts[g], 1) * weight(at);
+                    default -> counts[g] * weight(at);
                 };
                 if (counts[g] > 0) {
-                    y[r * width + outputIndex[g]] = v;
+                    y[r * width + at] = v;
                 }
             }
         }
         ctx.setOutput(0, x.rank() == 2 ? Tensor.of(y, rows, width) : Tensor.of(y, width));
+    }
+
+    private float weight(int outputCoordinate) {
+        if (outputCoordinate >= weights.length) {
+            throw new InvalidInputException("attribute 'weights' has " + weights.length + " values; output coordinate "
+                    + outputCoordinate + " has none");
+        }
+        return weights[outputCoordinate];
     }
 
     private void countRow(Object[] items, int from, int cols, int[] counts) {
