@@ -19,7 +19,8 @@ import java.util.Set;
  * with its split (or testing set membership; a NaN feature follows the branch named by
  * nodes_missing_value_tracks_true), aggregates the reached leaves' weights per target (SUM, AVERAGE over
  * trees, MIN, MAX) and applies the post transform (NONE, SOFTMAX, LOGISTIC, SOFTMAX_ZERO; PROBIT is
- * not supported). Computes in float64. Immutable after construction and thread-safe.
+ * not supported). post_transform follows the spec's numbering (SOFTMAX = 1, LOGISTIC = 2); ONNX Runtime 1.23
+ * reads those two the other way round. Computes in float64. Immutable after construction and thread-safe.
  */
 public final class TreeEnsembleKernel implements Kernel {
     private static final int LEQ = 0;
