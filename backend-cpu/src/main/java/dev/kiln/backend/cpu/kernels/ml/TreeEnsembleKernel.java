@@ -10,6 +10,7 @@ import dev.kiln.api.tensor.Tensor;
 import dev.kiln.backend.cpu.kernels.tensor.Args;
 import dev.kiln.backend.cpu.util.ElementCodec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -122,8 +123,8 @@ public final class TreeEnsembleKernel implements Kernel {
         double[] score = new double[targets];
         boolean[] seen = new boolean[targets];
         for (int r = 0; r < rows; r++) {
-            java.util.Arrays.fill(score, 0);
-            java.util.Arrays.fill(seen, false);
+            Arrays.fill(score, 0);
+            Arrays.fill(seen, false);
             for (long root : roots) {
                 int leaf = walk((int) root, in, r * cols, cols, memberSet);
                 int t = (int) leafTargets[leaf];

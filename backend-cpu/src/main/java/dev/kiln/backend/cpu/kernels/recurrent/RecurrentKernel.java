@@ -1,6 +1,7 @@
 package dev.kiln.backend.cpu.kernels.recurrent;
 
 import dev.kiln.api.InvalidInputException;
+import dev.kiln.api.ir.ValueType;
 import dev.kiln.api.spi.Kernel;
 import dev.kiln.api.spi.KernelContext;
 import dev.kiln.api.spi.KernelRequest;
@@ -11,6 +12,7 @@ import dev.kiln.backend.cpu.CpuExecution;
 import dev.kiln.backend.cpu.kernels.linalg.Blas;
 import dev.kiln.backend.cpu.kernels.tensor.Args;
 import dev.kiln.backend.cpu.util.ElementCodec;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -46,7 +48,7 @@ abstract class RecurrentKernel implements Kernel {
     /** The 'hidden_size' attribute, or the last dimension of R's declared shape when it is absent. */
     private static int hiddenSize(KernelRequest request) {
         long h = request.node().getInt("hidden_size", -1);
-        if (h < 0 && request.inputTypes().size() > 2 && request.inputTypes().get(2) instanceof dev.kiln.api.ir.ValueType.TensorType t
+        if (h < 0 && request.inputTypes().size() > 2 && request.inputTypes().get(2) instanceof ValueType.TensorType t
                 && t.shape() != null && t.shape().rank() == 3 && t.shape().isKnown(2)) {
             h = t.shape().dim(2);
         }
@@ -136,8 +138,8 @@ abstract class RecurrentKernel implements Kernel {
             cell.rOffset = d * gh * hidden;
             cell.rbOffset = d * 2 * gh + gh;
             cell.pOffset = d * 3 * hidden;
-            cell.h = java.util.Arrays.copyOfRange(initial[0], d * batch * hidden, (d + 1) * batch * hidden);
-            cell.c = states() == 2 ? java.util.Arrays.copyOfRange(initial[1], d * batch * hidden, (d + 1) * batch * hidden) : null;
+            cell.h = Arrays.copyOfRange(initial[0], d * batch * hidden, (d + 1) * batch * hidden);
+            cell.c = states() == 2 ? Arrays.copyOfRange(initial[1], d * batch * hidden, (d + 1) * batch * hidden) : null;
             float[] newH = new float[batch * hidden];
             float[] newC = states() == 2 ? new float[batch * hidden] : null;
             boolean reverse = reverseOnly || d == 1;
@@ -234,7 +236,7 @@ abstract class RecurrentKernel implements Kernel {
     private static int[] lengths(KernelContext ctx, int seq, int batch) {
         int[] out = new int[batch];
         if (!ctx.hasInput(4)) {
-            java.util.Arrays.fill(out, seq);
+            Arrays.fill(out, seq);
             return out;
         }
         long[] given = Args.vector(ctx.tensor(4), "input 'sequence_lens'");

@@ -1,5 +1,6 @@
 package dev.kiln.backend.cpu.kernels.sequence;
 
+import dev.kiln.api.InvalidInputException;
 import dev.kiln.api.spi.Kernel;
 import dev.kiln.api.spi.KernelContext;
 import dev.kiln.api.tensor.TensorSequence;
@@ -10,7 +11,7 @@ public final class SequenceAtKernel implements Kernel {
     public void execute(KernelContext ctx) {
         TensorSequence seq = SequenceValues.sequence(ctx, 0, "input 'input_sequence'");
         if (!ctx.hasInput(1)) {
-            throw new dev.kiln.api.InvalidInputException("input 'position' is required");
+            throw new InvalidInputException("input 'position' is required");
         }
         int at = SequenceValues.position(ctx, 1, seq.size(), seq.size() - 1, 0);
         ctx.setOutput(0, seq.get(at));

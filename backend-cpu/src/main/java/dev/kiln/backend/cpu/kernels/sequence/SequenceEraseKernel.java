@@ -1,5 +1,6 @@
 package dev.kiln.backend.cpu.kernels.sequence;
 
+import dev.kiln.api.InvalidInputException;
 import dev.kiln.api.spi.Kernel;
 import dev.kiln.api.spi.KernelContext;
 import dev.kiln.api.tensor.Tensor;
@@ -15,7 +16,7 @@ public final class SequenceEraseKernel implements Kernel {
         int n = seq.size();
         int at = SequenceValues.position(ctx, 1, n, n - 1, n - 1);
         if (at < 0) {
-            throw new dev.kiln.api.InvalidInputException("input 'input_sequence': cannot erase from an empty sequence");
+            throw new InvalidInputException("input 'input_sequence': cannot erase from an empty sequence");
         }
         List<Tensor> items = new ArrayList<>(seq.tensors());
         items.remove(at);
