@@ -19,8 +19,8 @@ import java.util.Set;
  * TreeEnsemble (ai.onnx.ml 5): walks every tree for every row, each interior node comparing one feature
  * with its split (or testing set membership; a NaN feature follows the branch named by
  * nodes_missing_value_tracks_true), aggregates the reached leaves' weights per target (SUM, AVERAGE over
- * trees, MIN, MAX) and applies the post transform (NONE, SOFTMAX, LOGISTIC, SOFTMAX_ZERO; PROBIT is
- * not supported). post_transform follows the spec's numbering (SOFTMAX = 1, LOGISTIC = 2); ONNX Runtime 1.23
+ * trees, MIN, MAX) and applies the post transform (NONE, SOFTMAX, LOGISTIC, SOFTMAX_ZERO, PROBIT).
+ * post_transform follows the spec's numbering (SOFTMAX = 1, LOGISTIC = 2); ONNX Runtime 1.23
  * reads those two the other way round. Computes in float64. Immutable after construction and thread-safe.
  */
 public final class TreeEnsembleKernel implements Kernel {
@@ -55,8 +55,9 @@ public final class TreeEnsembleKernel implements Kernel {
         if (aggregate < 0 || aggregate > 3) {
             throw Args.unsupported(request, "attribute 'aggregate_function' must be 0 to 3, got " + aggregate);
         }
-        if (postTransform < 0 || postTransform > 3) {
-            throw Args.unsupported(request, "attribute 'post_transform' " + postTransform + " is not supported (NONE, SOFTMAX, LOGISTIC, SOFTMAX_ZERO are)");
+        if (postTransform < 0 || postTransform > 4) {
+            throw Args.unsupported(request, "attribute 'post_transform' must be 0 to 4 (NONE, SOFTMAX, LOGISTIC, SOFTMAX_ZERO, PROBIT), got "
+                    + postTransform);
         }
         this.targets = (int) node.getInt("n_targets", 1);
         this.roots = required(request, "tree_roots");
@@ -192,7 +193,11 @@ public final class TreeEnsembleKernel implements Kernel {
     }
 
     private void transform(double[] score) {
-        if (postTransform == 2) {
+        if (postTransform == 4) {
+            for (int t = 0; t < score.length; t++) {
+                score[t] = NormalQuantile.probit(score[t]);
+            }
+        } else if (postTransform == 2) {
             for (int t = 0; t < score.length; t++) {
                 score[t] = 1 / (1 + Math.exp(-score[t]));
             }

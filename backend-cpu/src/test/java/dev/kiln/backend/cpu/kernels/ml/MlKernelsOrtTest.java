@@ -69,6 +69,17 @@ class MlKernelsOrtTest {
         KernelHarness.assertMatchesOrt(n, 22, 0, 0, Tensor.of(new long[] {1, 2, 3, 4, 5}, 5));
     }
 
+    /** PROBIT on one target whose summed leaf weights stay inside (0, 1). */
+    @Test
+    void treeEnsembleProbit() {
+        Node n = ml("TreeEnsemble").attr("n_targets", 1L).attr("post_transform", 4L).attr("tree_roots", 0L, 1L)
+                .attr("nodes_featureids", 0L, 1L).attr("nodes_truenodeids", 0L, 2L).attr("nodes_falsenodeids", 1L, 3L)
+                .attr("nodes_trueleafs", 1L, 1L).attr("nodes_falseleafs", 1L, 1L)
+                .attr("nodes_modes", Tensor.of(DType.UINT8, new byte[] {0, 3}, 2)).attr("nodes_splits", Tensor.of(new float[] {0f, 0.25f}, 2))
+                .attr("leaf_targetids", 0L, 0L, 0L, 0L).attr("leaf_weights", Tensor.of(new float[] {0.05f, 0.3f, 0.45f, 0.6f}, 4)).build();
+        KernelHarness.assertMatchesOrt(n, 22, 1e-3, 1e-4, random(30, 2));
+    }
+
     /** The spec: a repeated key keeps its last value (ONNX Runtime keeps the first). */
     @Test
     void labelEncoderRepeatedKeyTakesTheLastValue() {
