@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Plans If, Loop and Scan: checks each node's arity against its subgraphs, reads its inputs on the host,
+ * Plans If, Loop, Scan and SequenceMap: checks each node's arity against its subgraphs, reads its inputs on the host,
  * compiles its subgraphs (with the enclosing graph as their outer scope) and makes the runtime step that
  * runs them. Used by one compiling thread.
  */
@@ -92,6 +92,24 @@ final class ControlFlowCompiler {
                 GraphPlan plan = compiler.compile(body, scope, depth + 1);
                 yield new ScanStep(node, state, scans, inAxes, inDirs, outAxes, outDirs, plan, declaredTypes(body, n),
                         defineOutputs(node, scope, build, n + k), memory);
+            }
+            case "SequenceMap" -> {
+                Graph body = subgraph(node, "body");
+                int n = node.inputs().size();
+                if (n < 1 || body.inputs().size() != n || body.outputs().size() != node.outputs().size()) {
+                    throw invalid(node, "the body has " + body.inputs().size() + " inputs and " + body.outputs().size()
+                            + " outputs; expected one input per node input (" + n + ") and one output per node output ("
+                            + node.outputs().size() + ")");
+                }
+                ValueRef[] inputs = new ValueRef[n];
+                for (int j = 0; j < n; j++) {
+                    if (!node.hasInput(j)) {
+                        throw invalid(node, "input " + j + " is absent");
+                    }
+                    inputs[j] = compiler.read(scope, build, node.input(j), Placement.HOST, what);
+                }
+                GraphPlan plan = compiler.compile(body, scope, depth + 1);
+                yield new SequenceMapStep(node, inputs, plan, declaredTypes(body, 0), defineOutputs(node, scope, build, node.outputs().size()));
             }
             default -> throw new IllegalStateException("not a control-flow op: " + node.opType());
         };

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Partitioner {
     private static final Logger LOG = LoggerFactory.getLogger(Partitioner.class);
-    private static final Set<String> CONTROL_FLOW = Set.of("If", "Loop", "Scan");
+    private static final Set<String> CONTROL_FLOW = Set.of("If", "Loop", "Scan", "SequenceMap");
 
     private Partitioner() {
     }

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.api.ExecutionException;
+import dev.kiln.api.InvalidInputException;
 import dev.kiln.api.ir.Graph;
 import dev.kiln.api.ir.GraphVerifier;
 import dev.kiln.api.ir.Node;
@@ -31,7 +32,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * If, Loop and Scan run by the runtime, with bodies on a small recording host backend: outer-scope reads,
+ * If, Loop, Scan and SequenceMap run by the runtime, with bodies on a small recording host backend: outer-scope reads,
  * carried values (tensors and sequences), scan outputs, axes and directions, and memory balance.
  */
 class ControlFlowTest {
@@ -254,6 +255,54 @@ class ControlFlowTest {
             ExecutionException e = assertThrows(ExecutionException.class,
                     () -> s.run(Map.of("M", Tensor.scalar(1L), "s0", floatsOf(0, 0, 0), "x", floatsOf(1, 2))));
             assertTrue(e.getMessage().startsWith("node 'outer' (Loop): node 'add_s_out' (Add): "), e.getMessage());
+        }
+    }
+
+    /** SequenceMap over xs and ys with b whole: out1[i] = (xs[i] + ys[i]) * b, out2[i] = -xs[i]. */
+    private Graph sequenceMapGraph() {
+        ValueType seqType = new ValueType.SequenceType(ValueType.tensor(DType.FLOAT, 3));
+        Graph body = Graph.builder("body").input(floats("x", 3)).input(floats("y", 3)).input(floats("w", 3))
+                .output(floats("o1", 3)).output(floats("o2", 3))
+                .node(node("Add", in("x", "y"), "s")).node(node("Mul", in("s", "w"), "o1")).node(node("Neg", in("x"), "o2")).build();
+        Node map = Node.builder("SequenceMap").name("map").inputs("xs", "ys", "b").outputs("out1", "out2").attr("body", body).build();
+        return Graph.builder("map").input(new Value("xs", seqType)).input(new Value("ys", seqType)).input(floats("b", 3))
+                .output(new Value("out1", seqType)).output(new Value("out2", seqType)).node(map).build();
+    }
+
+    @Test
+    void sequenceMapRunsTheBodyPerElement() {
+        try (Session s = open(sequenceMapGraph())) {
+            TensorSequence xs = new TensorSequence(DType.FLOAT, List.of(floatsOf(1, 2, 3), floatsOf(4, 5, 6)));
+            TensorSequence ys = new TensorSequence(DType.FLOAT, List.of(floatsOf(1, 1, 1), floatsOf(-4, 0, 4)));
+            Map<String, RuntimeValue> out = s.run(Map.of("xs", xs, "ys", ys, "b", floatsOf(1, 10, 100)));
+            TensorSequence out1 = (TensorSequence) out.get("out1");
+            TensorSequence out2 = (TensorSequence) out.get("out2");
+            assertEquals(2, out1.size());
+            assertArrayEquals(new float[] {2, 30, 400}, out1.get(0).floatData());
+            assertArrayEquals(new float[] {0, 50, 1000}, out1.get(1).floatData());
+            assertArrayEquals(new float[] {-4, -5, -6}, out2.get(1).floatData());
+            assertEquals("runtime", s.assignment().get(0).backendId());
+            assertEquals(tiny.allocations(), tiny.releases() + 4, "the per-element sums go back; the four output tensors stay");
+        }
+    }
+
+    @Test
+    void sequenceMapOverAnEmptySequenceGivesEmptySequencesOfTheDeclaredType() {
+        try (Session s = open(sequenceMapGraph())) {
+            TensorSequence none = new TensorSequence(DType.FLOAT, List.of());
+            TensorSequence out1 = (TensorSequence) s.run(Map.of("xs", none, "ys", none, "b", floatsOf(1, 1, 1))).get("out1");
+            assertEquals(0, out1.size());
+            assertEquals(DType.FLOAT, out1.elementType());
+        }
+    }
+
+    @Test
+    void sequenceMapRejectsSequencesOfDifferentLengths() {
+        try (Session s = open(sequenceMapGraph())) {
+            TensorSequence two = new TensorSequence(DType.FLOAT, List.of(floatsOf(1, 2, 3), floatsOf(4, 5, 6)));
+            TensorSequence one = new TensorSequence(DType.FLOAT, List.of(floatsOf(1, 2, 3)));
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> s.run(Map.of("xs", two, "ys", one, "b", floatsOf(1, 1, 1))));
+            assertTrue(e.getMessage().contains("same length"), e.getMessage());
         }
     }
 }

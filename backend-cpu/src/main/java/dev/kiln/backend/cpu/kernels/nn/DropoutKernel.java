@@ -8,21 +8,24 @@ import dev.kiln.api.spi.KernelRequest;
 import dev.kiln.api.tensor.DType;
 import dev.kiln.api.tensor.Tensor;
 import dev.kiln.backend.cpu.kernels.linalg.TensorArrays;
+import dev.kiln.backend.cpu.util.Mt19937;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
  * Dropout. Without training_mode (or with ratio 0) the output is a copy of the data and the mask all true.
  * In training each element is kept with probability {@code 1 - ratio} and scaled by {@code 1 / (1 - ratio)}.
- * With a seed attribute the masks are reproducible: the n-th run of a kernel always draws the same mask.
+ * With a seed attribute the masks come from a {@link Mt19937} seeded with it and kept across runs, so the
+ * n-th run of a kernel always draws the same mask and the first run's mask is the one the ONNX reference
+ * (numpy seeded with the same value) draws. Without one, masks come from fresh entropy.
  */
 final class DropoutKernel implements Kernel {
     private final SplittableRandom generator;
+    private final Mt19937 seeded;
 
     DropoutKernel(KernelRequest request) {
-        this.generator = request.node().hasAttribute("seed")
-                ? new SplittableRandom(request.node().getInt("seed", 0))
-                : new SplittableRandom();
+        this.generator = new SplittableRandom();
+        this.seeded = request.node().hasAttribute("seed") ? new Mt19937(request.node().getInt("seed", 0)) : null;
     }
 
     @Override
@@ -50,16 +53,12 @@ final class DropoutKernel implements Kernel {
                 Arrays.fill(mask.booleanData(), true);
             }
         } else {
-            SplittableRandom random;
-            synchronized (generator) {
-                random = generator.split();
-            }
             double scale = 1.0 / (1.0 - ratio);
             double[] in = TensorArrays.doubles(x);
             double[] out = new double[in.length];
             boolean[] kept = mask != null ? mask.booleanData() : new boolean[in.length];
+            draw(kept, ratio);
             for (int i = 0; i < in.length; i++) {
-                kept[i] = random.nextDouble() >= ratio;
                 out[i] = kept[i] ? in[i] * scale : 0;
             }
             TensorArrays.store(out, y);
@@ -75,5 +74,24 @@ final class DropoutKernel implements Kernel {
             throw new InvalidInputException("Dropout: input '" + name + "' must be a scalar, got " + t.describe());
         }
         return t;
+    }
+
+    /** Keeps each element with probability 1 - ratio: {@code u >= ratio} for a uniform u, as the reference does. */
+    private void draw(boolean[] kept, double ratio) {
+        if (seeded != null) {
+            synchronized (seeded) {
+                for (int i = 0; i < kept.length; i++) {
+                    kept[i] = seeded.nextDouble() >= ratio;
+                }
+            }
+            return;
+        }
+        SplittableRandom random;
+        synchronized (generator) {
+            random = generator.split();
+        }
+        for (int i = 0; i < kept.length; i++) {
+            kept[i] = random.nextDouble() >= ratio;
+        }
     }
 }

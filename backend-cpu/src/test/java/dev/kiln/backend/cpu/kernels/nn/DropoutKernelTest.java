@@ -40,4 +40,13 @@ class DropoutKernelTest {
         }
         assertEquals(0.75, kept / (double) n, 0.02);
     }
+
+    /** With seed 0 numpy draws 0.5488, 0.7152, 0.6028 first, so ratio 0.6 drops the first element only. */
+    @Test
+    void aSeededFirstRunDrawsTheReferenceMask() {
+        Node seeded = NODE.toBuilder().attr("seed", 0L).build();
+        List<RuntimeValue> out = KernelHarness.run(seeded, Tensor.of(new float[] {1, 2, 3}, 3), Tensor.scalar(0.6f), Tensor.scalar(true));
+        assertArrayEquals(new boolean[] {false, true, true}, ((Tensor) out.get(1)).booleanData());
+        assertArrayEquals(new float[] {0f, 5f, 7.5f}, ((Tensor) out.get(0)).floatData(), 1e-6f);
+    }
 }
