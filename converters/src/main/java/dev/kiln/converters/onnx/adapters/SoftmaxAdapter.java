@@ -43,4 +43,18 @@ final class SoftmaxAdapter implements OpsetAdapter {
     public int minimumOpset(Node canonical) {
         return 13;
     }
+
+    /** On the last axis the old 2-D coercion changes nothing, so the node is written with that axis; others are refused. */
+    @Override
+    public List<Node> downgrade(Node canonical, AdapterContext ctx) {
+        long axis = canonical.getInt("axis", -1);
+        int rank = AdapterSupport.rank(ctx, canonical.input(0));
+        if (rank < 1) {
+            throw AdapterSupport.unsupported(canonical, ctx, "the input's rank must be known to write " + canonical.opType() + " before opset 13");
+        }
+        if (axis != -1 && axis != rank - 1) {
+            throw AdapterSupport.unsupported(canonical, ctx, "normalizing along axis " + axis + " of " + rank + " needs ai.onnx opset 13 or later");
+        }
+        return List.of(canonical.toBuilder().attr("axis", (long) rank - 1).build());
+    }
 }
