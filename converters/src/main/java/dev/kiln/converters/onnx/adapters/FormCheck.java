@@ -2,11 +2,13 @@ package dev.kiln.converters.onnx.adapters;
 
 import dev.kiln.api.ir.Attribute;
 import dev.kiln.api.ir.Node;
+import dev.kiln.api.tensor.DType;
 import java.util.List;
 
 /**
  * The last step of writing a node at an older opset: the op must exist there, and every attribute,
- * input and output the node uses must exist in that opset's version of the op. An attribute the older
+ * input and output the node uses must exist in that opset's version of the op, required inputs must
+ * be given, and inputs of statically known element type must have a type that version accepts. An attribute the older
  * version lacks is dropped only when it holds the default of the version that introduced it, so the
  * meaning is unchanged; anything else is refused. Trailing empty inputs and outputs are trimmed.
  */
@@ -41,6 +43,24 @@ final class FormCheck {
         List<String> outs = trimmed(n.outputs());
         if (f.maxInputs() >= 0 && ins.size() > f.maxInputs()) {
             throw AdapterSupport.unsupported(n, ctx, "input " + f.maxInputs() + " ('" + ins.get(f.maxInputs()) + "') does not exist in " + version);
+        }
+        for (int i = 0; i < Math.max(ins.size(), f.inputs().size()); i++) {
+            OpForms.Input decl = f.input(i);
+            String name = i < ins.size() ? ins.get(i) : "";
+            if (decl == null || (decl.variadic() && i >= ins.size())) {
+                continue;
+            }
+            if (name.isEmpty()) {
+                if (!decl.optional() && !decl.variadic()) {
+                    throw AdapterSupport.unsupported(n, ctx, "input " + i + " is required in " + version + " but the node leaves it out");
+                }
+                continue;
+            }
+            DType t = AdapterSupport.elementType(ctx, name);
+            if (t != null && !decl.accepts(t)) {
+                throw AdapterSupport.unsupported(n, ctx, "input " + i + " ('" + name + "') has element type " + OpForms.onnxName(t)
+                        + ", which " + version + " does not accept");
+            }
         }
         if (f.maxOutputs() >= 0 && outs.size() > f.maxOutputs()) {
             throw AdapterSupport.unsupported(n, ctx, "output " + f.maxOutputs() + " ('" + outs.get(f.maxOutputs()) + "') does not exist in " + version);

@@ -20,6 +20,9 @@ public final class OpsetAdapters {
             new LegacyAttributeAdapter(), new LpPoolAdapter(), new ConstantAdapter(), new RenamedValuesAdapter(), new DftAdapter(),
             new GroupNormalizationAdapter());
 
+    /** The opset from which most ops take negative axes. */
+    private static final int NEGATIVE_AXES_SINCE = 11;
+
     /** Opsets before 7 let many ops carry 'consumed_inputs', an in-place hint with no meaning. */
     private static final int LEGACY_HINTS_UNTIL = 7;
 
@@ -72,7 +75,8 @@ public final class OpsetAdapters {
             return List.of(node);
         }
         OpsetAdapter a = adapterFor(node);
-        return a != null && a.minimumOpset(node) > ctx.opset() ? a.downgrade(node, ctx) : List.of(node);
+        List<Node> written = a != null && a.minimumOpset(node) > ctx.opset() ? a.downgrade(node, ctx) : List.of(node);
+        return ctx.opset() < NEGATIVE_AXES_SINCE ? written.stream().map(n -> NegativeAxes.fix(n, ctx)).toList() : written;
     }
 
     /**

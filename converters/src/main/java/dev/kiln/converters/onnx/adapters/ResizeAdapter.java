@@ -56,8 +56,8 @@ final class ResizeAdapter implements OpsetAdapter {
         if (canonical.hasAttribute("antialias") || canonical.hasAttribute("axes") || canonical.hasAttribute("keep_aspect_ratio_policy")) {
             return 18;
         }
-        // an absent roi became legal in opset 13
-        return canonical.hasInput(1) ? 11 : 13;
+        // an absent roi or scales became legal in opset 13
+        return canonical.hasInput(1) && canonical.hasInput(2) ? 11 : 13;
     }
 
     /**
