@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "kiln", mixinStandardHelpOptions = true, versionProvider = KilnCommand.Version.class, scope = ScopeType.INHERIT,
         description = "Run, convert and check ONNX models with Kiln.",
         subcommands = {RunCommand.class, ConvertCommand.class, InspectCommand.class, BackendsCommand.class,
-                ConformanceCommand.class, BenchCommand.class, DemoCommand.class})
+                ConformanceCommand.class, BenchCommand.class, DemoCommand.class, OperatorsCommand.class})
 public final class KilnCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -42,6 +42,17 @@ class KilnCommandTest {
     }
 
     @Test
+    void operatorsPrintsOneRowPerOpWithItsOpsetsAndBackends() {
+        Result r = kiln("operators");
+        assertEquals(0, r.code(), r.err());
+        List<String> rows = r.out().lines().filter(l -> l.startsWith("| ai.onnx::")).toList();
+        assertTrue(rows.size() > 190, "every ai.onnx op of the changelog has a row, got " + rows.size());
+        assertTrue(rows.stream().anyMatch(l -> l.startsWith("| ai.onnx::Add | 1-28 | ") && l.endsWith(" | cpu | no |")), r.out());
+        assertTrue(rows.stream().anyMatch(l -> l.startsWith("| ai.onnx::Upsample | 1-9 (read as Resize) | ")), r.out());
+        assertTrue(rows.stream().anyMatch(l -> l.startsWith("| ai.onnx::Gelu | 20-28 | ")), r.out());
+    }
+
+    @Test
     void aMissingModelFileIsOneErrorLine() {
         Result r = kiln("run", "no/such/model.onnx");
         assertEquals(1, r.code());
