@@ -3,6 +3,12 @@ package dev.kiln.samples.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.api.format.ModelFormats;
+import dev.kiln.api.ir.Graph;
+import dev.kiln.api.ir.Model;
+import dev.kiln.api.ir.Node;
+import dev.kiln.api.ir.ValueType;
+import dev.kiln.api.tensor.DType;
 import dev.kiln.api.tensor.Tensor;
 import dev.kiln.converters.testdata.OnnxTestCaseReader;
 import dev.kiln.samples.conformance.CaseFolders;
@@ -91,7 +97,7 @@ class KilnCommandTest {
     void helpNamesEveryCommand() {
         Result r = kiln("--help");
         assertEquals(0, r.code());
-        for (String c : List.of("run", "convert", "inspect", "backends", "conformance", "bench", "demo")) {
+        for (String c : List.of("run", "convert", "inspect", "backends", "conformance", "bench", "demo", "operators")) {
             assertTrue(r.out().lines().anyMatch(l -> l.strip().startsWith(c + " ")), c + " missing from:\n" + r.out());
         }
     }
@@ -130,6 +136,28 @@ class KilnCommandTest {
         assertEquals("y: float32[3]", run.out().lines().findFirst().orElse(""));
         Tensor y = (Tensor) OnnxTestCaseReader.readValue(out.resolve("y.pb"), null);
         assertTrue(Tensor.of(new float[] {1, 2, 3.5f}, 3).contentEquals(y), y.toString());
+    }
+
+    @Test
+    void convertDowngradesOrRefusesNamingTheNode(@TempDir Path dir) throws IOException {
+        Path source = CaseFolders.passingCase(dir, "test_abs");
+        Path old = dir.resolve("abs6.onnx");
+        Result ok = kiln("convert", source.resolve("model.onnx").toString(), old.toString(), "--opset", "6");
+        assertEquals(0, ok.code(), ok.err());
+        assertEquals("wrote " + old + " (ai.onnx opset 6, 1 node)", ok.out().strip());
+
+        Path gelu = dir.resolve("gelu.onnx");
+        Graph g = Graph.builder("gelu").input("x", ValueType.tensor(DType.FLOAT, 3))
+                .node(Node.builder("Gelu").name("g").inputs("x").outputs("y").build()).output("y", ValueType.tensor(DType.FLOAT, 3)).build();
+        Files.write(gelu, ModelFormats.writer("onnx").toBytes(Model.builder(g).opset("", 20).build()));
+        Result refused = kiln("convert", gelu.toString(), dir.resolve("gelu19.onnx").toString(), "--opset", "19");
+        assertEquals(1, refused.code());
+        assertEquals(List.of("error: unsupported operator ai.onnx::Gelu (opset 19): cannot write node 'g' (Gelu) at ai.onnx opset 19: "
+                + "Gelu was introduced in ai.onnx opset 20"), refused.errLines());
+        Result tooOld = kiln("convert", old.toString(), dir.resolve("never.onnx").toString(), "--opset", "29");
+        assertEquals(2, tooOld.code(), tooOld.err());
+        assertTrue(tooOld.err().contains("--opset must be between 1 and 28"), tooOld.err());
+        assertTrue(Files.notExists(dir.resolve("never.onnx")));
     }
 
     @Test
