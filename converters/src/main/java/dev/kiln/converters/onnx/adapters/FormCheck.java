@@ -28,6 +28,9 @@ final class FormCheck {
                     : n.opType() + " was removed in ai.onnx opset " + h.removedAt());
         }
         OpForms.Form f = h.formAt(opset);
+        if (!f.described()) {
+            return n;
+        }
         String version = n.opType() + "-" + f.since() + " (the form in force at ai.onnx opset " + opset + ")";
         Node.Builder b = n.toBuilder();
         for (Attribute a : n.attributes().values()) {

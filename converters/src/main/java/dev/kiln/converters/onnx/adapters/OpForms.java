@@ -40,6 +40,11 @@ public final class OpForms {
      * @param inputs     the declared inputs in order (a variadic one last)
      */
     public record Form(int since, int maxInputs, int maxOutputs, Map<String, String> attributes, List<Input> inputs) {
+        /** False for a version the changelog only marks deprecated without describing it (GroupNormalization-18). */
+        public boolean described() {
+            return maxOutputs != 0;
+        }
+
         /** The declaration input {@code i} falls under, or null when the form has no such input. */
         public Input input(int i) {
             if (i < inputs.size()) {

@@ -36,7 +36,8 @@ final class RenamedValuesAdapter implements OpsetAdapter {
     @Override
     public int minimumOpset(Node canonical) {
         if (canonical.opType().equals("RoiAlign")) {
-            return canonical.getString("coordinate_transformation_mode", "half_pixel").equals("output_half_pixel") ? 10 : 16;
+            // written as it is, the attribute (or its absence, meaning half_pixel) needs 16
+            return 16;
         }
         // an absent mode means bilinear in both forms
         return GRID_MODES.containsValue(canonical.getString("mode", "")) ? 20 : 16;
@@ -45,6 +46,9 @@ final class RenamedValuesAdapter implements OpsetAdapter {
     @Override
     public List<Node> downgrade(Node canonical, AdapterContext ctx) {
         if (canonical.opType().equals("RoiAlign")) {
+            if (!canonical.getString("coordinate_transformation_mode", "half_pixel").equals("output_half_pixel")) {
+                throw AdapterSupport.unsupported(canonical, ctx, "coordinate_transformation_mode 'half_pixel' needs ai.onnx opset 16 or later");
+            }
             return List.of(canonical.toBuilder().removeAttribute("coordinate_transformation_mode").build());
         }
         String mode = canonical.getString("mode", "linear");
