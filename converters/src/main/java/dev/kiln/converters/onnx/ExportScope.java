@@ -4,18 +4,22 @@ import dev.kiln.api.ir.Graph;
 import dev.kiln.api.ir.Node;
 import dev.kiln.api.ir.Value;
 import dev.kiln.api.ir.ValueType;
+import dev.kiln.api.schema.InferenceContext;
+import dev.kiln.api.schema.OpSchema;
+import dev.kiln.api.schema.OpSchemas;
 import dev.kiln.api.tensor.DType;
-import dev.kiln.api.tensor.Shape;
 import dev.kiln.api.tensor.Tensor;
 import dev.kiln.converters.onnx.adapters.AdapterContext;
+import dev.kiln.converters.onnx.adapters.OpForms;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * What the exporter knows about the values of one graph being written at an older opset: recorded
- * types, and the values of initializers and Constant nodes (also through a CastLike to a float or
+ * types (completed by the op schemas' shape inference), and the values of initializers and Constant nodes (also through a CastLike to a float or
  * unknown type, the form the importer gives a float bound whose type it did not know). Constants the inverse adapters add
  * are collected for the rewritten graph. Linked to the enclosing graph's scope; not thread-safe.
  */
@@ -28,6 +32,7 @@ final class ExportScope implements AdapterContext {
     private final int opset;
     private final Set<String> defined = new HashSet<>();
     private final Map<String, Tensor> added = new HashMap<>();
+    private final Map<String, ValueType> inferred = new HashMap<>();
 
     ExportScope(ExportScope parent, Graph graph, Set<String> names, int opset) {
         this.parent = parent;
@@ -37,6 +42,55 @@ final class ExportScope implements AdapterContext {
         graph.inputs().forEach(v -> defined.add(v.name()));
         defined.addAll(graph.initializers().keySet());
         graph.nodes().forEach(n -> defined.addAll(n.outputs()));
+        graph.nodes().forEach(this::inferOutputs);
+    }
+
+    /**
+     * Records the types the op schemas infer for a node's outputs that the graph does not declare, so
+     * that rewrites needing a rank or an element type also work on intermediate values.
+     */
+    private void inferOutputs(Node n) {
+        OpSchema schema = OpSchemas.lookup(n.domain(), n.opType(), -1);
+        if (schema == null || schema.inference() == null) {
+            return;
+        }
+        List<ValueType> outs;
+        try {
+            outs = schema.inference().infer(new InferenceContext() {
+                @Override
+                public Node node() {
+                    return n;
+                }
+
+                @Override
+                public int opsetVersion() {
+                    return OpForms.LATEST;
+                }
+
+                @Override
+                public int inputCount() {
+                    return n.inputs().size();
+                }
+
+                @Override
+                public ValueType inputType(int i) {
+                    return n.hasInput(i) ? typeOf(n.input(i)) : null;
+                }
+
+                @Override
+                public Tensor constantInput(int i) {
+                    return n.hasInput(i) ? constantValue(n.input(i)) : null;
+                }
+            });
+        } catch (RuntimeException e) {
+            // inference that rejects or cannot handle the node leaves its outputs unknown, as before
+            return;
+        }
+        for (int k = 0; outs != null && k < Math.min(outs.size(), n.outputs().size()); k++) {
+            if (!n.output(k).isEmpty() && outs.get(k) != null) {
+                inferred.put(n.output(k), outs.get(k));
+            }
+        }
     }
 
     /** Constants added by the inverse adapters, by name. */
@@ -72,14 +126,14 @@ final class ExportScope implements AdapterContext {
         if (!defined.contains(valueName)) {
             return parent == null ? null : parent.typeOf(valueName);
         }
-        ValueType t = graph.typeOf(valueName);
-        Node p = graph.producer(valueName);
-        if (t == null && p != null && p.domain().isEmpty() && p.opType().equals("Flatten")
-                && typeOf(p.input(0)) instanceof ValueType.TensorType in) {
-            // Flatten always gives a matrix; the importer's Softmax rewrite relies on it
-            return new ValueType.TensorType(in.elementType(), Shape.symbolic(null, null));
+        ValueType declared = graph.typeOf(valueName);
+        ValueType guess = inferred.get(valueName);
+        // a declared type wins unless it lacks the shape inference found for the same element type
+        if (declared instanceof ValueType.TensorType d && d.shape() == null && guess instanceof ValueType.TensorType g
+                && g.elementType() == d.elementType()) {
+            return guess;
         }
-        return t;
+        return declared != null ? declared : guess;
     }
 
     @Override
