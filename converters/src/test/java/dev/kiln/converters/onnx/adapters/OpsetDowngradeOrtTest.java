@@ -147,6 +147,17 @@ class OpsetDowngradeOrtTest {
     }
 
     @Test
+    void softmaxOnAnInnerAxisIsTransposedToTheLastBefore13() {
+        for (String op : List.of("Softmax", "LogSoftmax", "Hardmax")) {
+            ModelProto m = model(13, graph("sm").addNode(node(op, List.of("x"), List.of("y"), i("axis", 1)))
+                    .addInput(value("x", F, 2, 3, 4)).addOutput(anyShape("y", F)).build());
+            same(m, 11, Map.of("x", random(2, 3, 4)));
+            ModelProto written = new OnnxModelWriter().toProto(read(m), 11);
+            assertEquals(List.of("Transpose", op, "Transpose"), written.getGraph().getNodeList().stream().map(NodeProto::getOpType).toList());
+        }
+    }
+
+    @Test
     void groupNormalizationWithPerGroupConstantValuesIsWrittenAtOpset18() {
         ModelProto m = model(21, graph("gn").addNode(node("GroupNormalization", List.of("x", "s", "b"), List.of("y"), i("num_groups", 2)))
                 .addInitializer(TensorProtos.toProto(Tensor.of(new float[] {0.5f, 0.5f, 0.5f, 2f, 2f, 2f}, 6), "s"))
