@@ -12,11 +12,12 @@ public final class NodeSuite {
     private NodeSuite() {
     }
 
-    /** The suite's folder, or null when this checkout has none. */
+    /** The suite's folder, or null when this checkout has none; looked for in a "shared" folder in any parent folder. */
     public static Path root() {
-        for (Path p : List.of(Path.of("../shared/onnx-conformance/node"), Path.of("../../shared/onnx-conformance/node"))) {
-            if (Files.isDirectory(p)) {
-                return p.toAbsolutePath().normalize();
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            Path candidate = p.resolve("shared/onnx-conformance/node");
+            if (Files.isDirectory(candidate)) {
+                return candidate.normalize();
             }
         }
         return null;

@@ -1,11 +1,11 @@
 package dev.kiln.converters.onnx;
 
 import dev.kiln.api.KilnException;
-import dev.kiln.api.UnsupportedOpException;
 import dev.kiln.api.format.ModelWriter;
 import dev.kiln.api.ir.Graph;
 import dev.kiln.api.ir.Model;
 import dev.kiln.api.ir.Node;
+import dev.kiln.converters.onnx.adapters.OpForms;
 import dev.kiln.converters.onnx.adapters.OpsetAdapters;
 import dev.kiln.converters.proto.OnnxProto.ModelProto;
 import dev.kiln.converters.proto.OnnxProto.OperatorSetIdProto;
@@ -18,12 +18,16 @@ import java.util.Map;
 /**
  * Writes Kiln models as ONNX {@code ModelProto} bytes.
  *
- * <p>Nodes are written in Kiln's canonical forms, so the ai.onnx opset written is at least the lowest
- * one in which every node's canonical form is valid. With target opset 0 the writer uses the model's
- * recorded ai.onnx opset, raised to that minimum where needed; with an explicit target below the
- * minimum it throws {@link UnsupportedOpException} naming the first node that needs more. The IR
- * version written is the model's, raised to what the opset requires. Tensors go in raw_data; external
- * data is not written. Stateless and thread-safe; the stream is flushed, not closed.
+ * <p>Kiln holds nodes in canonical forms (those of the newest opset); the writer puts each node in the
+ * form of the ai.onnx opset it writes, through the inverse opset adapters (constant inputs become
+ * attributes again, renamed ops get their old names), and checks every node against that opset's
+ * version of its op. With an explicit target opset a node that opset cannot express (an op that did
+ * not exist yet, an attribute value or input the old form lacks, a computed value the old form takes
+ * as an attribute) is an {@link OpsetExportException} naming the node, the op and the opset; nothing is
+ * dropped. With target 0 the writer uses the model's recorded ai.onnx opset, or, when that cannot
+ * express the graph, the lowest newer opset that can. The IR version written is the model's, raised
+ * to what the opset requires. Tensors go in raw_data; external data is not written. Stateless and
+ * thread-safe; the stream is flushed, not closed.
  */
 public final class OnnxModelWriter implements ModelWriter {
     @Override
@@ -46,17 +50,26 @@ public final class OnnxModelWriter implements ModelWriter {
         if (targetOpset < 0) {
             throw new IllegalArgumentException("target opset must be 0 (the model's own) or positive, got " + targetOpset);
         }
-        int opset;
-        if (targetOpset == 0) {
-            opset = Math.max(model.opsetVersion(""), requiredOpset(model.graph()));
-        } else {
-            Node needs = firstNeeding(model.graph(), targetOpset);
-            if (needs != null) {
-                int min = OpsetAdapters.minimumOpset(needs);
-                throw new UnsupportedOpException(needs.opType(), needs.domain(), targetOpset,
-                        "node " + needs.describe() + " needs ai.onnx opset " + min + " or later in the form Kiln holds it");
+        if (targetOpset > OpForms.LATEST) {
+            throw new IllegalArgumentException("target opset " + targetOpset + " is newer than the newest ai.onnx opset Kiln knows, " + OpForms.LATEST);
+        }
+        int opset = targetOpset == 0 ? Math.max(1, model.opsetVersion("")) : targetOpset;
+        Graph graph;
+        try {
+            graph = GraphDowngrader.downgrade(model.graph(), opset);
+        } catch (OpsetExportException e) {
+            if (targetOpset != 0) {
+                throw e;
             }
-            opset = targetOpset;
+            graph = null;
+            // the model's own opset cannot say it all: the lowest newer one that can
+            for (int v = Math.max(opset + 1, requiredOpset(model.graph())); graph == null && v <= OpForms.LATEST; v++) {
+                graph = tryDowngrade(model.graph(), v);
+                opset = v;
+            }
+            if (graph == null) {
+                throw e;
+            }
         }
         ModelProto.Builder b = ModelProto.newBuilder()
                 .setIrVersion(Math.max(model.irVersion(), irVersionFor(opset)))
@@ -72,7 +85,7 @@ public final class OnnxModelWriter implements ModelWriter {
             b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(e.getKey()).setValue(e.getValue()));
         }
         try {
-            return b.setGraph(GraphExporter.toProto(model.graph())).build();
+            return b.setGraph(GraphExporter.toProto(graph)).build();
         } catch (IllegalArgumentException e) {
             throw new KilnException("cannot write model '" + model.graph().name() + "' as ONNX: " + e.getMessage(), e);
         }
@@ -90,19 +103,12 @@ public final class OnnxModelWriter implements ModelWriter {
         return max;
     }
 
-    private static Node firstNeeding(Graph g, int opset) {
-        for (Node n : g.nodes()) {
-            if (OpsetAdapters.minimumOpset(n) > opset) {
-                return n;
-            }
-            for (Graph s : n.subgraphs()) {
-                Node inner = firstNeeding(s, opset);
-                if (inner != null) {
-                    return inner;
-                }
-            }
+    private static Graph tryDowngrade(Graph g, int opset) {
+        try {
+            return GraphDowngrader.downgrade(g, opset);
+        } catch (OpsetExportException e) {
+            return null;
         }
-        return null;
     }
 
     /**

@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kiln.api.UnsupportedOpException;
 import dev.kiln.api.format.ModelLoadOptions;
 import dev.kiln.api.ir.Attribute;
 import dev.kiln.api.ir.AttributeType;
@@ -45,21 +44,42 @@ class OnnxModelWriterTest {
     }
 
     @Test
-    void modelsOwnOpsetIsRaisedToWhatTheCanonicalFormsNeed() {
+    void modelsOwnOpsetIsWrittenInThatOpsetsForms() {
         Model m = reduceMeanAt13();
         assertEquals(13, m.opsetVersion(""), "the model remembers its opset");
         ModelProto p = writer.toProto(m, 0);
+        assertEquals(13, p.getOpsetImport(0).getVersion());
+        assertEquals(1, p.getGraph().getNode(0).getInputCount(), "axes are an attribute again");
+        assertTrue(p.getGraph().getNode(0).getAttributeList().stream().anyMatch(a -> a.getName().equals("axes")));
+        assertEquals(0, p.getGraph().getInitializerCount(), "the axes constant is gone with the input");
+    }
+
+    @Test
+    void modelsOwnOpsetIsRaisedWhenItCannotExpressANode() {
+        ModelProto p = writer.toProto(computedAxesAt13(), 0);
         assertEquals(18, p.getOpsetImport(0).getVersion());
         assertTrue(p.getIrVersion() >= 8, "IR version follows the opset");
     }
 
     @Test
-    void targetBelowWhatANodeNeedsIsRefusedNamingTheNode() {
-        UnsupportedOpException e = assertThrows(UnsupportedOpException.class,
-                () -> writer.write(reduceMeanAt13(), new ByteArrayOutputStream(), 13));
+    void targetThatCannotExpressANodeIsRefusedNamingTheNode() {
+        OpsetExportException e = assertThrows(OpsetExportException.class,
+                () -> writer.write(computedAxesAt13(), new ByteArrayOutputStream(), 13));
         assertEquals("ReduceMean", e.opType());
         assertEquals(13, e.opsetVersion());
-        assertTrue(e.getMessage().contains("18"), e.getMessage());
+        assertEquals("'mean' (ReduceMean)", e.node());
+        assertTrue(e.getMessage().contains("'axes'") && e.getMessage().contains("constant"), e.getMessage());
+    }
+
+    @Test
+    void opThatDidNotExistYetIsRefused() {
+        Graph g = Graph.builder("gelu").input("x", ValueType.tensor(F, 2)).node(Node.builder("Gelu").name("g").inputs("x").output("y").build())
+                .output("y", ValueType.tensor(F, 2)).build();
+        Model m = Model.builder(g).opset("", 20).build();
+        OpsetExportException e = assertThrows(OpsetExportException.class, () -> writer.toProto(m, 19));
+        assertEquals("Gelu", e.opType());
+        assertEquals(19, e.opsetVersion());
+        assertTrue(e.getMessage().contains("introduced in ai.onnx opset 20"), e.getMessage());
     }
 
     @Test
@@ -95,6 +115,14 @@ class OnnxModelWriterTest {
         assertEquals("bias", p.getGraph().getInitializer(0).getName());
         Tensor y = OrtReference.run(p.toByteArray(), Map.of("x", Tensor.of(new float[] {1, 2}, 2))).get("y");
         assertArrayEquals(new float[] {11, 22}, y.floatData());
+    }
+
+    /** ReduceMean with axes computed at run time: opset 13 cannot take them as an attribute. */
+    private static Model computedAxesAt13() {
+        Graph g = Graph.builder("mean").input("x", ValueType.tensor(F, 2, 3)).input("axes", ValueType.tensor(DType.INT64, 1))
+                .node(Node.builder("ReduceMean").name("mean").inputs("x", "axes").output("y").build())
+                .output("y", new ValueType.TensorType(F, null)).build();
+        return Model.builder(g).opset("", 13).build();
     }
 
     private static Model reduceMeanAt13() {

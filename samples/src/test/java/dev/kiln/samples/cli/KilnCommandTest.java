@@ -5,6 +5,12 @@ import dev.kiln.samples.bench.Timings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.api.format.ModelFormats;
+import dev.kiln.api.ir.Graph;
+import dev.kiln.api.ir.Model;
+import dev.kiln.api.ir.Node;
+import dev.kiln.api.ir.ValueType;
+import dev.kiln.api.tensor.DType;
 import dev.kiln.api.tensor.Tensor;
 import dev.kiln.converters.testdata.OnnxTestCaseReader;
 import dev.kiln.samples.conformance.CaseFolders;
@@ -41,6 +47,17 @@ class KilnCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().lines().anyMatch(l -> l.matches("cpu +priority 0 +available")), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("cuda ")), "the CUDA provider is listed, available or not:\n" + r.out());
+    }
+
+    @Test
+    void operatorsPrintsOneRowPerOpWithItsOpsetsAndBackends() {
+        Result r = kiln("operators");
+        assertEquals(0, r.code(), r.err());
+        List<String> rows = r.out().lines().filter(l -> l.startsWith("| ai.onnx::")).toList();
+        assertTrue(rows.size() > 190, "every ai.onnx op of the changelog has a row, got " + rows.size());
+        assertTrue(rows.stream().anyMatch(l -> l.startsWith("| ai.onnx::Add | 1-28 | ") && l.endsWith(" | cpu | no |")), r.out());
+        assertTrue(rows.stream().anyMatch(l -> l.startsWith("| ai.onnx::Upsample | 1-9 (read as Resize) | ")), r.out());
+        assertTrue(rows.stream().anyMatch(l -> l.startsWith("| ai.onnx::Gelu | 20-28 | ")), r.out());
     }
 
     @Test
@@ -82,7 +99,7 @@ class KilnCommandTest {
     void helpNamesEveryCommand() {
         Result r = kiln("--help");
         assertEquals(0, r.code());
-        for (String c : List.of("run", "convert", "inspect", "backends", "conformance", "bench", "demo")) {
+        for (String c : List.of("run", "convert", "inspect", "backends", "conformance", "bench", "demo", "operators")) {
             assertTrue(r.out().lines().anyMatch(l -> l.strip().startsWith(c + " ")), c + " missing from:\n" + r.out());
         }
     }
@@ -121,6 +138,28 @@ class KilnCommandTest {
         assertEquals("y: float32[3]", run.out().lines().findFirst().orElse(""));
         Tensor y = (Tensor) OnnxTestCaseReader.readValue(out.resolve("y.pb"), null);
         assertTrue(Tensor.of(new float[] {1, 2, 3.5f}, 3).contentEquals(y), y.toString());
+    }
+
+    @Test
+    void convertDowngradesOrRefusesNamingTheNode(@TempDir Path dir) throws IOException {
+        Path source = CaseFolders.passingCase(dir, "test_abs");
+        Path old = dir.resolve("abs6.onnx");
+        Result ok = kiln("convert", source.resolve("model.onnx").toString(), old.toString(), "--opset", "6");
+        assertEquals(0, ok.code(), ok.err());
+        assertEquals("wrote " + old + " (ai.onnx opset 6, 1 node)", ok.out().strip());
+
+        Path gelu = dir.resolve("gelu.onnx");
+        Graph g = Graph.builder("gelu").input("x", ValueType.tensor(DType.FLOAT, 3))
+                .node(Node.builder("Gelu").name("g").inputs("x").outputs("y").build()).output("y", ValueType.tensor(DType.FLOAT, 3)).build();
+        Files.write(gelu, ModelFormats.writer("onnx").toBytes(Model.builder(g).opset("", 20).build()));
+        Result refused = kiln("convert", gelu.toString(), dir.resolve("gelu19.onnx").toString(), "--opset", "19");
+        assertEquals(1, refused.code());
+        assertEquals(List.of("error: unsupported operator ai.onnx::Gelu (opset 19): cannot write node 'g' (Gelu) at ai.onnx opset 19: "
+                + "Gelu was introduced in ai.onnx opset 20"), refused.errLines());
+        Result tooOld = kiln("convert", old.toString(), dir.resolve("never.onnx").toString(), "--opset", "29");
+        assertEquals(2, tooOld.code(), tooOld.err());
+        assertTrue(tooOld.err().contains("--opset must be between 1 and 28"), tooOld.err());
+        assertTrue(Files.notExists(dir.resolve("never.onnx")));
     }
 
     @Test

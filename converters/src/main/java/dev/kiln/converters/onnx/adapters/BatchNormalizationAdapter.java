@@ -42,4 +42,24 @@ final class BatchNormalizationAdapter implements OpsetAdapter {
     public int minimumOpset(Node canonical) {
         return canonical.hasAttribute("training_mode") || canonical.outputs().size() > 1 ? 14 : 7;
     }
+
+    /**
+     * Inference only: training mode (with running statistics as outputs) cannot be written before 14.
+     * Before opset 7 'is_test' must say inference, as its default was training, and opset 1 requires
+     * the in-place hint 'consumed_inputs'.
+     */
+    @Override
+    public List<Node> downgrade(Node canonical, AdapterContext ctx) {
+        if (canonical.getInt("training_mode", 0) != 0 || canonical.outputs().stream().skip(1).anyMatch(o -> !o.isEmpty())) {
+            throw AdapterSupport.unsupported(canonical, ctx, "training mode needs ai.onnx opset 14 or later");
+        }
+        Node.Builder b = canonical.toBuilder().removeAttribute("training_mode").clearOutputs().output(canonical.output(0));
+        if (ctx.opset() < 7) {
+            b.attr("is_test", 1L);
+        }
+        if (ctx.opset() < 6) {
+            b.attr("consumed_inputs", new long[5]);
+        }
+        return List.of(b.build());
+    }
 }

@@ -57,4 +57,47 @@ final class BroadcastAdapter implements OpsetAdapter {
     public int minimumOpset(Node canonical) {
         return 7;
     }
+
+    /**
+     * Before opset 7 only B broadcasts, aligned with A's trailing axes ('broadcast'=1), and only with
+     * equal dims; equal shapes need no attribute. Other numpy-style broadcasts are refused, as are
+     * inputs of unknown shape.
+     */
+    @Override
+    public List<Node> downgrade(Node canonical, AdapterContext ctx) {
+        long[] a = AdapterSupport.dims(ctx, canonical.input(0));
+        long[] b = AdapterSupport.dims(ctx, canonical.input(1));
+        if (a == null || b == null) {
+            throw AdapterSupport.unsupported(canonical, ctx, "the shapes of both inputs must be known to write it before opset 7");
+        }
+        if (java.util.Arrays.equals(a, b) && known(a)) {
+            return List.of(canonical);
+        }
+        boolean suffix = b.length <= a.length && known(b);
+        for (int i = 0; suffix && i < b.length; i++) {
+            suffix = b[i] == a[a.length - b.length + i];
+        }
+        if (!suffix && !(known(b) && count(b) == 1)) {
+            throw AdapterSupport.unsupported(canonical, ctx, "broadcasting " + java.util.Arrays.toString(a) + " with " + java.util.Arrays.toString(b)
+                    + " needs ai.onnx opset 7 or later (before 7 only B broadcasts, over A's trailing axes)");
+        }
+        return List.of(canonical.toBuilder().attr("broadcast", 1L).build());
+    }
+
+    private static boolean known(long[] dims) {
+        for (long d : dims) {
+            if (d < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long count(long[] dims) {
+        long n = 1;
+        for (long d : dims) {
+            n *= d;
+        }
+        return n;
+    }
 }

@@ -38,4 +38,14 @@ final class CastAdapter implements OpsetAdapter {
         }
         return canonical.hasAttribute("saturate") ? 19 : 6;
     }
+
+    /** Before opset 6 the target type is written by name; newer attributes go only with their defaults (final form check). */
+    @Override
+    public List<Node> downgrade(Node canonical, AdapterContext ctx) {
+        if (ctx.opset() >= 6) {
+            return List.of(canonical);
+        }
+        DType to = DType.fromCode((int) canonical.getInt("to", 0));
+        return List.of(canonical.toBuilder().attr("to", to.name()).build());
+    }
 }

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** Clip: the 'min' and 'max' attributes became inputs 1 and 2, typed like the data, in opset 11. */
+/** Clip: the 'min' and 'max' attributes became inputs 1 and 2, typed like the data, in opset 11; written back when constant. */
 final class ClipAdapter implements OpsetAdapter {
     @Override
     public Set<String> opTypes() {
@@ -34,5 +34,18 @@ final class ClipAdapter implements OpsetAdapter {
     @Override
     public int minimumOpset(Node canonical) {
         return canonical.hasInput(1) || canonical.hasInput(2) ? 11 : 6;
+    }
+
+    /** Constant bounds become the attributes again (opset 1 also took them so; its other changes were hints). */
+    @Override
+    public List<Node> downgrade(Node canonical, AdapterContext ctx) {
+        Node.Builder b = AdapterSupport.firstInputs(canonical, 1);
+        if (canonical.hasInput(1)) {
+            b.attr("min", AdapterSupport.single(canonical, AdapterSupport.constantInput(canonical, 1, ctx, "'min'"), ctx, "'min'"));
+        }
+        if (canonical.hasInput(2)) {
+            b.attr("max", AdapterSupport.single(canonical, AdapterSupport.constantInput(canonical, 2, ctx, "'max'"), ctx, "'max'"));
+        }
+        return List.of(b.build());
     }
 }

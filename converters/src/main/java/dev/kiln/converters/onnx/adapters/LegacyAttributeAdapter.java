@@ -33,4 +33,26 @@ final class LegacyAttributeAdapter implements OpsetAdapter {
         }
         return canonical.hasAttribute("layout") ? 14 : 7;
     }
+
+    /**
+     * Before opset 7 Gemm's C broadcasts only when 'broadcast' says so, and a recurrent op writes its
+     * full-sequence output only when 'output_sequence' says so. Batch-first layout is refused before 14.
+     */
+    @Override
+    public List<Node> downgrade(Node canonical, AdapterContext ctx) {
+        if (canonical.opType().equals("Gemm")) {
+            if (!canonical.hasInput(2)) {
+                throw AdapterSupport.unsupported(canonical, ctx, "Gemm without C needs ai.onnx opset 11 or later");
+            }
+            return List.of(ctx.opset() < 7 ? canonical.toBuilder().attr("broadcast", 1L).build() : canonical);
+        }
+        if (canonical.getInt("layout", 0) != 0) {
+            throw AdapterSupport.unsupported(canonical, ctx, "layout=1 (batch first) needs ai.onnx opset 14 or later");
+        }
+        Node.Builder b = canonical.toBuilder().removeAttribute("layout");
+        if (ctx.opset() < 7 && !canonical.output(0).isEmpty()) {
+            b.attr("output_sequence", 1L);
+        }
+        return List.of(b.build());
+    }
 }

@@ -30,4 +30,9 @@ final class LpPoolAdapter implements OpsetAdapter {
     public int minimumOpset(Node canonical) {
         return 2;
     }
+
+    @Override
+    public List<Node> downgrade(Node canonical, AdapterContext ctx) {
+        return List.of(canonical.toBuilder().attr("p", (float) canonical.getInt("p", 2)).build());
+    }
 }

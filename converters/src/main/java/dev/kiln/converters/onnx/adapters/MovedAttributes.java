@@ -7,12 +7,16 @@ import java.util.Set;
 
 /**
  * Base for ops whose integer attributes became inputs in some opset: each such attribute present on an
- * old node turns into an int64 1-D constant wired to its input slot. Subclasses name the moves and may
- * make further changes in {@link #finish}.
+ * old node turns into an int64 1-D constant wired to its input slot, and back again on export, where the
+ * input must then be a constant. Subclasses name the moves and may make further changes in
+ * {@link #finish} and {@link #finishDowngrade}.
  */
 abstract class MovedAttributes implements OpsetAdapter {
-    /** Attribute {@code attribute} became input number {@code input}. */
-    record Move(String attribute, int input) {
+    /** Attribute {@code attribute} became input number {@code input}; {@code scalar}: the attribute was an INT, not INTS. */
+    record Move(String attribute, int input, boolean scalar) {
+        Move(String attribute, int input) {
+            this(attribute, input, false);
+        }
     }
 
     private final Set<String> ops;
@@ -51,6 +55,51 @@ abstract class MovedAttributes implements OpsetAdapter {
         }
         finish(node, b, ctx);
         return List.of(b.build());
+    }
+
+    /**
+     * The old form: below the opset that moved them, each moved input that is present (and not an empty list) becomes its attribute
+     * again, and the inputs from the first moved one on are dropped.
+     */
+    @Override
+    public List<Node> downgrade(Node canonical, AdapterContext ctx) {
+        if (ctx.opset() >= since(canonical.opType())) {
+            Node.Builder b = canonical.toBuilder();
+            finishDowngrade(canonical, b, ctx);
+            return List.of(b.build());
+        }
+        int first = Integer.MAX_VALUE;
+        for (Move m : moves) {
+            first = Math.min(first, m.input());
+        }
+        Node.Builder b = AdapterSupport.firstInputs(canonical, first);
+        for (Move m : moves) {
+            if (!canonical.hasInput(m.input())) {
+                continue;
+            }
+            long[] v = AdapterSupport.longs(AdapterSupport.constantInput(canonical, m.input(), ctx, "'" + m.attribute() + "'"));
+            if (m.scalar()) {
+                if (v.length != 1) {
+                    throw AdapterSupport.unsupported(canonical, ctx, "'" + m.attribute() + "' must hold one value, got " + v.length);
+                }
+                b.attr(m.attribute(), v[0]);
+            } else if (v.length > 0) {
+                b.attr(m.attribute(), v);
+            } else if (!emptyMeansAbsent()) {
+                throw AdapterSupport.unsupported(canonical, ctx, "an empty '" + m.attribute() + "' has no attribute form");
+            }
+        }
+        finishDowngrade(canonical, b, ctx);
+        return List.of(b.build());
+    }
+
+    /** True when an empty moved list means the same as an absent one (axes of Squeeze and Reduce*). */
+    boolean emptyMeansAbsent() {
+        return false;
+    }
+
+    /** Further changes to the old-form node being built (and refusals); nothing by default. */
+    void finishDowngrade(Node canonical, Node.Builder b, AdapterContext ctx) {
     }
 
     /** Further changes to the node being built; nothing by default. */

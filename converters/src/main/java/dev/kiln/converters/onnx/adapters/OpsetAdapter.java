@@ -7,7 +7,8 @@ import java.util.Set;
 
 /**
  * Rewrites one family of ai.onnx ops from the forms of older opsets into Kiln's canonical form (that
- * of the newest opset), and tells the exporter from which opset the canonical form is valid.
+ * of the newest opset), tells the exporter from which opset the canonical form is valid, and writes a
+ * canonical node back in an older opset's form where that form can say the same (the inverse adapter).
  * Implementations are stateless and thread-safe; they are listed in {@link OpsetAdapters}.
  */
 @Internal
@@ -27,4 +28,14 @@ public interface OpsetAdapter {
 
     /** The lowest ai.onnx opset in which {@code canonical} (a node in canonical form) means the same. */
     int minimumOpset(Node canonical);
+
+    /**
+     * {@code canonical} in the form of ai.onnx opset {@code ctx.opset()}, which is below
+     * {@link #minimumOpset}: usually one node, with constant inputs turned back into attributes. Output
+     * names are kept. Throws {@link dev.kiln.api.UnsupportedOpException} naming what the older form
+     * cannot express; by default every such node is refused.
+     */
+    default List<Node> downgrade(Node canonical, AdapterContext ctx) {
+        throw AdapterSupport.unsupported(canonical, ctx, "this form needs ai.onnx opset " + minimumOpset(canonical) + " or later");
+    }
 }

@@ -56,7 +56,69 @@ final class ResizeAdapter implements OpsetAdapter {
         if (canonical.hasAttribute("antialias") || canonical.hasAttribute("axes") || canonical.hasAttribute("keep_aspect_ratio_policy")) {
             return 18;
         }
-        // an absent roi became legal in opset 13
-        return canonical.hasInput(1) ? 11 : 13;
+        // an absent roi or scales became legal in opset 13
+        return canonical.hasInput(1) && canonical.hasInput(2) ? 11 : 13;
+    }
+
+    /**
+     * Opset 18's attributes go when they hold their defaults; opsets 11-12 get explicit empty roi and
+     * scales; opset 10 takes only (X, scales) with x / scale coordinates, and before 10 that form is
+     * Upsample. Anything those forms cannot say is refused.
+     */
+    @Override
+    public List<Node> downgrade(Node canonical, AdapterContext ctx) {
+        int opset = ctx.opset();
+        if (opset < 19 && canonical.getString("coordinate_transformation_mode", "").equals("half_pixel_symmetric")) {
+            throw AdapterSupport.unsupported(canonical, ctx, "coordinate_transformation_mode 'half_pixel_symmetric' needs ai.onnx opset 19 or later");
+        }
+        if (opset >= 13) {
+            return List.of(canonical);
+        }
+        if (opset >= 11) {
+            Node.Builder b = canonical.toBuilder();
+            if (!canonical.hasInput(1)) {
+                b.setInput(1, ctx.addConstant(AdapterSupport.hint(canonical, "roi"), Tensor.of(new float[0], 0)));
+            }
+            if (!canonical.hasInput(2)) {
+                b.setInput(2, ctx.addConstant(AdapterSupport.hint(canonical, "scales"), Tensor.of(new float[0], 0)));
+            }
+            return List.of(b.build());
+        }
+        String mode = canonical.getString("mode", "nearest");
+        boolean nearest = mode.equals("nearest");
+        if (canonical.getInt("antialias", 0) != 0 || canonical.hasAttribute("axes")) {
+            throw AdapterSupport.unsupported(canonical, ctx, "antialias and axes need ai.onnx opset 18 or later");
+        }
+        if (canonical.hasInput(3) || !canonical.hasInput(2)) {
+            throw AdapterSupport.unsupported(canonical, ctx, "output sizes (instead of scales) need ai.onnx opset 11 or later");
+        }
+        if (!canonical.getString("coordinate_transformation_mode", "half_pixel").equals("asymmetric") || mode.equals("cubic")) {
+            throw AdapterSupport.unsupported(canonical, ctx, "only 'asymmetric' nearest or linear resizing can be written before opset 11");
+        }
+        Tensor scales = ctx.constantValue(canonical.input(2));
+        if (nearest && !canonical.getString("nearest_mode", "round_prefer_floor").equals(scales != null && downsamples(scales) ? "ceil" : "floor")) {
+            throw AdapterSupport.unsupported(canonical, ctx, "nearest_mode '" + canonical.getString("nearest_mode", "round_prefer_floor")
+                    + "' differs from the rounding of opset " + opset + (scales == null ? " (the scales are computed)" : ""));
+        }
+        if (opset == 10) {
+            return List.of(old(canonical, "Resize", mode).inputs(canonical.input(0), canonical.input(2)).build());
+        }
+        if (opset >= 9) {
+            return List.of(old(canonical, "Upsample", mode).inputs(canonical.input(0), canonical.input(2)).build());
+        }
+        float[] s = AdapterSupport.floats(AdapterSupport.constantInput(canonical, 2, ctx, "'scales'"));
+        if (opset >= 7) {
+            return List.of(old(canonical, "Upsample", mode).input(canonical.input(0)).attr("scales", s).build());
+        }
+        if (s.length != 4 || s[0] != 1 || s[1] != 1) {
+            throw AdapterSupport.unsupported(canonical, ctx, "opset-1 Upsample scales only the last two axes of a 4-D input");
+        }
+        return List.of(old(canonical, "Upsample", nearest ? "nearest" : "bilinear").input(canonical.input(0))
+                .attr("height_scale", s[2]).attr("width_scale", s[3]).build());
+    }
+
+    /** A node of the old op keeping the name, doc and outputs, with only the mode attribute. */
+    private static Node.Builder old(Node canonical, String op, String mode) {
+        return Node.builder(op).name(canonical.name()).docString(canonical.docString()).outputs(canonical.outputs()).attr("mode", mode);
     }
 }

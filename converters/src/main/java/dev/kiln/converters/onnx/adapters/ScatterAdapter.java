@@ -35,4 +35,20 @@ final class ScatterAdapter implements OpsetAdapter {
         }
         return reduction.equals("none") ? 11 : 16;
     }
+
+    /** Opsets 9-10 call ScatterElements without reduction 'Scatter'. */
+    @Override
+    public List<Node> downgrade(Node canonical, AdapterContext ctx) {
+        if (!canonical.getString("reduction", "none").equals("none")) {
+            throw AdapterSupport.unsupported(canonical, ctx, "reduction '" + canonical.getString("reduction", "") + "' needs ai.onnx opset "
+                    + minimumOpset(canonical) + " or later");
+        }
+        if (ctx.opset() >= 11 || !canonical.opType().equals("ScatterElements")) {
+            return List.of(canonical.toBuilder().removeAttribute("reduction").build());
+        }
+        Node.Builder b = Node.builder("Scatter").name(canonical.name()).docString(canonical.docString())
+                .inputs(canonical.inputs()).outputs(canonical.outputs());
+        canonical.attributes().values().stream().filter(a -> !a.name().equals("reduction")).forEach(b::attribute);
+        return List.of(b.build());
+    }
 }

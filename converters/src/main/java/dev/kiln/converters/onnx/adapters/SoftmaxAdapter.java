@@ -43,4 +43,34 @@ final class SoftmaxAdapter implements OpsetAdapter {
     public int minimumOpset(Node canonical) {
         return 13;
     }
+
+    /**
+     * On the last axis the old 2-D coercion changes nothing, so the node is written with that axis.
+     * Another axis is first swapped to the end by a Transpose, and swapped back after.
+     */
+    @Override
+    public List<Node> downgrade(Node canonical, AdapterContext ctx) {
+        long axis = canonical.getInt("axis", -1);
+        int rank = AdapterSupport.rank(ctx, canonical.input(0));
+        if (rank < 1) {
+            throw AdapterSupport.unsupported(canonical, ctx, "the input's rank must be known to write " + canonical.opType() + " before opset 13");
+        }
+        int a = (int) (axis < 0 ? axis + rank : axis);
+        Node last = canonical.toBuilder().attr("axis", (long) rank - 1).build();
+        if (a == rank - 1) {
+            return List.of(last);
+        }
+        long[] swap = new long[rank];
+        for (int i = 0; i < rank; i++) {
+            swap[i] = i;
+        }
+        swap[a] = rank - 1;
+        swap[rank - 1] = a;
+        String moved = ctx.freshName(AdapterSupport.hint(canonical, "moved"));
+        String normalized = ctx.freshName(AdapterSupport.hint(canonical, "normalized"));
+        return List.of(
+                Node.builder("Transpose").input(canonical.input(0)).output(moved).attr("perm", swap).build(),
+                last.toBuilder().clearInputs().input(moved).clearOutputs().output(normalized).build(),
+                Node.builder("Transpose").input(normalized).outputs(canonical.outputs()).attr("perm", swap).build());
+    }
 }

@@ -14,4 +14,9 @@ final class SqueezeAdapter extends MovedAttributes {
         // a Squeeze without axes means the same in every opset
         return usesMovedInputs(canonical) ? 13 : 1;
     }
+
+    @Override
+    boolean emptyMeansAbsent() {
+        return true;
+    }
 }

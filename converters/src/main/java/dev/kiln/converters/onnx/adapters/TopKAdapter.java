@@ -3,10 +3,13 @@ package dev.kiln.converters.onnx.adapters;
 import dev.kiln.api.ir.Node;
 import java.util.Set;
 
-/** TopK: 'k' became a 1-element input in opset 10; largest and sorted arrived in 11. */
+/**
+ * TopK: 'k' became a 1-element input in opset 10; largest and sorted arrived in 11 (older forms take
+ * only their defaults, which the final form check enforces).
+ */
 final class TopKAdapter extends MovedAttributes {
     TopKAdapter() {
-        super(Set.of("TopK"), 10, new Move("k", 1));
+        super(Set.of("TopK"), 10, new Move("k", 1, true));
     }
 
     @Override
