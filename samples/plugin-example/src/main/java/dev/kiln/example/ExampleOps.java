@@ -12,9 +12,6 @@ import java.util.function.DoubleUnaryOperator;
  * Each function computes in double and rounds once to float.
  */
 final class ExampleOps {
-    /** The lowest ai.onnx opset whose semantics these tables implement for every op listed. */
-    static final int MIN_OPSET = 13;
-
     static final Set<String> UNARY = Set.of("Neg", "Abs", "Exp", "Log", "Sqrt", "Reciprocal", "Relu", "Sigmoid", "Tanh",
             "Softplus", "LeakyRelu", "Elu", "HardSigmoid");
     static final Set<String> BINARY = Set.of("Add", "Sub", "Mul", "Div", "Pow");
