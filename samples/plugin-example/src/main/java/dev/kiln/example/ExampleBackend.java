@@ -1,7 +1,6 @@
 package dev.kiln.example;
 
 import dev.kiln.api.UnsupportedOpException;
-import dev.kiln.api.ir.Graph;
 import dev.kiln.api.ir.Node;
 import dev.kiln.api.ir.ValueType;
 import dev.kiln.api.spi.Allocator;
@@ -9,13 +8,9 @@ import dev.kiln.api.spi.Backend;
 import dev.kiln.api.spi.Kernel;
 import dev.kiln.api.spi.KernelRequest;
 import dev.kiln.api.spi.NodeQuery;
-import dev.kiln.api.spi.OpsetLookup;
 import dev.kiln.api.tensor.DType;
 import dev.kiln.api.tensor.Shape;
 import dev.kiln.api.tensor.Tensor;
-import java.util.ArrayList;
-import java.util.BitSet;
-import java.util.List;
 
 /**
  * The example backend: float32 elementwise math, activations and MatMul, computed in plain Java on
@@ -48,23 +43,6 @@ final class ExampleBackend implements Backend {
     @Override
     public String id() {
         return ExampleBackendProvider.ID;
-    }
-
-    /** Asks {@link #supports} with the input types the graph records, so the type check can be made. */
-    @Override
-    public BitSet capability(Graph graph, OpsetLookup opsets) {
-        BitSet r = new BitSet(graph.nodes().size());
-        for (int i = 0; i < graph.nodes().size(); i++) {
-            Node n = graph.nodes().get(i);
-            List<ValueType> types = new ArrayList<>();
-            for (String in : n.inputs()) {
-                types.add(in.isEmpty() ? null : graph.typeOf(in));
-            }
-            if (supports(new NodeQuery(n, opsets.version(n.domain()), types))) {
-                r.set(i);
-            }
-        }
-        return r;
     }
 
     @Override
