@@ -174,7 +174,7 @@ public final class BackendConformance {
             if (!claimsAll(backend, sc.model())) {
                 continue;
             }
-            String name = "node:" + sc.name();
+            String name = ConformanceReport.NODE_PREFIX + sc.name();
             String difference = null;
             try (Session s = sessions.open(sc.model(), options)) {
                 for (int d = 0; d < sc.feeds().size() && difference == null; d++) {

@@ -28,10 +28,23 @@ public record ConformanceReport(String backendId, List<OpReport> ops) {
         return ops.stream().mapToInt(OpReport::cases).sum();
     }
 
-    /** {@code example: 18 ops passed, 0 failed, 22 unsupported; 1234 cases}. */
+    /**
+     * {@code example: 19 ops passed, 0 failed, 16 unsupported; 198 cases}, then, when the node suite ran,
+     * {@code ; node suite: 49 passed, 0 failed}.
+     */
     public String summary() {
-        return backendId + ": " + with(OpReport.Status.PASSED).size() + " ops passed, " + with(OpReport.Status.FAILED).size() + " failed, "
-                + with(OpReport.Status.UNSUPPORTED).size() + " unsupported; " + cases() + " cases";
+        List<OpReport> generated = ops.stream().filter(o -> !o.opType().startsWith(NODE_PREFIX)).toList();
+        List<OpReport> suite = ops.stream().filter(o -> o.opType().startsWith(NODE_PREFIX)).toList();
+        String s = backendId + ": " + count(generated, OpReport.Status.PASSED) + " ops passed, " + count(generated, OpReport.Status.FAILED) + " failed, "
+                + count(generated, OpReport.Status.UNSUPPORTED) + " unsupported; " + generated.stream().mapToInt(OpReport::cases).sum() + " cases";
+        return suite.isEmpty() ? s : s + "; node suite: " + count(suite, OpReport.Status.PASSED) + " passed, " + count(suite, OpReport.Status.FAILED) + " failed";
+    }
+
+    /** Reports of node-suite folders are named {@code node:<folder>}. */
+    static final String NODE_PREFIX = "node:";
+
+    private static long count(List<OpReport> reports, OpReport.Status status) {
+        return reports.stream().filter(o -> o.status() == status).count();
     }
 
     /** Every op's line, then the summary. */
