@@ -44,6 +44,17 @@ class KilnCommandTest {
     }
 
     @Test
+    void theConformanceKitPassesTheCpuBackendAndNeedsOneBackend() {
+        Result r = kiln("conformance", "--kit", "--backend", "cpu");
+        assertEquals(0, r.code(), r.err() + r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("PASS +MatMul +float32,float64,int32,int64 +\\d+ cases")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("cpu: \\d+ ops passed, 0 failed, 0 unsupported; \\d+ cases")), r.out());
+        Result none = kiln("conformance", "--kit");
+        assertEquals(2, none.code(), none.out());
+        assertTrue(none.err().contains("--kit tests one backend"), none.err());
+    }
+
+    @Test
     void aMissingModelFileIsOneErrorLine() {
         Result r = kiln("run", "no/such/model.onnx");
         assertEquals(1, r.code());
