@@ -45,6 +45,8 @@ import java.util.stream.Stream;
 public final class BackendConformance {
     /** The ai.onnx opset the generated models import. */
     public static final int OPSET = 21;
+    /** Node-suite folders whose expected outputs come from numpy's random generator (training-mode Dropout masks): no backend can reproduce them. */
+    private static final List<String> RANDOM_SUITE_PREFIXES = List.of("test_training_dropout");
 
     private final SessionFactory sessions;
     private final String candidate;
@@ -158,7 +160,8 @@ public final class BackendConformance {
     private List<OpReport> runSuite(Backend backend) {
         List<Path> folders;
         try (Stream<Path> list = Files.list(nodeSuite)) {
-            folders = list.filter(Files::isDirectory).sorted().toList();
+            folders = list.filter(Files::isDirectory)
+                    .filter(f -> RANDOM_SUITE_PREFIXES.stream().noneMatch(p -> f.getFileName().toString().startsWith(p))).sorted().toList();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot list the node suite folder " + nodeSuite, e);
         }
