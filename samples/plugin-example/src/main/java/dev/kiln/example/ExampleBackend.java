@@ -14,7 +14,7 @@ import dev.kiln.api.tensor.Tensor;
 
 /**
  * The example backend: float32 elementwise math, activations and MatMul, computed in plain Java on
- * tensors held in {@link ExampleMemory}. Thread-safe: it keeps no state besides nothing-to-close.
+ * tensors held in {@link ExampleMemory}. Thread-safe: it keeps no mutable state.
  * Claims a node only when every input is known to be a float32 tensor, so the runtime never hands it
  * integer shape arithmetic. The IR gives each op its canonical (latest) semantics whatever opset the model
  * imported, so the opset version needs no check for these ops.
