@@ -4,8 +4,11 @@ import dev.kiln.api.Stable;
 import dev.kiln.api.UnsupportedOpException;
 import dev.kiln.api.ir.Graph;
 import dev.kiln.api.ir.Node;
+import dev.kiln.api.ir.ValueType;
 import dev.kiln.api.tensor.Tensor;
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.List;
 
 /**
  * A created backend: says which nodes it can run, compiles them to kernels, owns device memory.
@@ -27,13 +30,19 @@ public interface Backend extends AutoCloseable {
 
     /**
      * The nodes of {@code graph} (indices into {@link Graph#nodes()}) this backend can run.
-     * The default asks {@link #supports} node by node.
+     * The default asks {@link #supports} node by node, with the input types the graph records (the runtime
+     * records the types it inferred before asking; an entry is null where a type is unknown). Override it to
+     * claim whole partitions at once (a fusing compiler).
      */
     default BitSet capability(Graph graph, OpsetLookup opsets) {
         BitSet r = new BitSet(graph.nodes().size());
         for (int i = 0; i < graph.nodes().size(); i++) {
             Node n = graph.nodes().get(i);
-            if (supports(new NodeQuery(n, opsets.version(n.domain()), null))) {
+            List<ValueType> types = new ArrayList<>(n.inputs().size());
+            for (String in : n.inputs()) {
+                types.add(in.isEmpty() ? null : graph.typeOf(in));
+            }
+            if (supports(new NodeQuery(n, opsets.version(n.domain()), types))) {
                 r.set(i);
             }
         }

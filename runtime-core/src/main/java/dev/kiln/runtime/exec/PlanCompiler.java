@@ -104,7 +104,7 @@ final class PlanCompiler {
         });
 
         Set<String> read = namesRead(graph);
-        List<List<Backend>> candidates = Partitioner.candidates(graph, backends, opsets);
+        List<List<Backend>> candidates = Partitioner.candidates(withInferredTypes(graph, scope.types), backends, opsets);
         requireClaimed(graph, candidates);
         for (int i = 0; i < graph.nodes().size(); i++) {
             Node node = graph.nodes().get(i);
@@ -259,5 +259,17 @@ final class PlanCompiler {
         }
         scope.copies.put(name + "@" + location, slot);
         return ValueRef.local(slot);
+    }
+
+    /** The graph with its inferred types recorded as value info, so that backends can check element types when claiming nodes. */
+    private static Graph withInferredTypes(Graph graph, Map<String, ValueType> types) {
+        Graph.Builder b = null;
+        for (Map.Entry<String, ValueType> e : types.entrySet()) {
+            if (e.getValue() != null && graph.typeOf(e.getKey()) == null) {
+                b = b == null ? graph.toBuilder() : b;
+                b.valueInfo(new Value(e.getKey(), e.getValue()));
+            }
+        }
+        return b == null ? graph : b.build();
     }
 }

@@ -50,6 +50,7 @@ class KilnCommandTest {
     }
 
     @Test
+<<<<<<< HEAD
     void operatorsPrintsOneRowPerOpWithItsOpsetsAndBackends() {
         Result r = kiln("operators");
         assertEquals(0, r.code(), r.err());
@@ -58,6 +59,16 @@ class KilnCommandTest {
         assertTrue(rows.stream().anyMatch(l -> l.startsWith("| ai.onnx::Add | 1-28 | ") && l.endsWith(" | cpu | no |")), r.out());
         assertTrue(rows.stream().anyMatch(l -> l.startsWith("| ai.onnx::Upsample | 1-9 (read as Resize) | ")), r.out());
         assertTrue(rows.stream().anyMatch(l -> l.startsWith("| ai.onnx::Gelu | 20-28 | ")), r.out());
+=======
+    void theConformanceKitPassesTheCpuBackendAndNeedsOneBackend() {
+        Result r = kiln("conformance", "--kit", "--backend", "cpu");
+        assertEquals(0, r.code(), r.err() + r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("PASS +MatMul +float32,float64,int32,int64 +\\d+ cases")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("cpu: \\d+ ops passed, 0 failed, 0 unsupported; \\d+ cases")), r.out());
+        Result none = kiln("conformance", "--kit");
+        assertEquals(2, none.code(), none.out());
+        assertTrue(none.err().contains("--kit tests one backend"), none.err());
+>>>>>>> h/plugin
     }
 
     @Test
