@@ -41,7 +41,12 @@ public final class LossExpansion {
     }
 
     private static boolean isLoss(Node n) {
-        return n.domain().isEmpty() && (n.opType().equals("SoftmaxCrossEntropyLoss") || n.opType().equals("NegativeLogLikelihoodLoss"));
+        return n.domain().isEmpty() && expands(n.opType());
+    }
+
+    /** True for the default-domain loss ops this class rewrites (and autodiff therefore differentiates). */
+    public static boolean expands(String opType) {
+        return opType.equals("SoftmaxCrossEntropyLoss") || opType.equals("NegativeLogLikelihoodLoss");
     }
 
     /** Emits the expansion of one loss node. */

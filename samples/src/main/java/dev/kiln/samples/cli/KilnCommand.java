@@ -17,12 +17,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "kiln", mixinStandardHelpOptions = true, versionProvider = KilnCommand.Version.class, scope = ScopeType.INHERIT,
         description = "Run, convert and check ONNX models with Kiln.",
         subcommands = {RunCommand.class, ConvertCommand.class, InspectCommand.class, BackendsCommand.class,
-<<<<<<< HEAD
                 ConformanceCommand.class, BenchCommand.class, DemoCommand.class, QuickstartCommand.class,
-                TrainMnistCommand.class})
-=======
-                ConformanceCommand.class, BenchCommand.class, DemoCommand.class, OperatorsCommand.class})
->>>>>>> h/opset
+                TrainMnistCommand.class, OperatorsCommand.class})
 public final class KilnCommand implements Runnable {
     @Spec
     CommandSpec spec;

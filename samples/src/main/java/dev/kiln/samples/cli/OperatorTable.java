@@ -2,6 +2,8 @@ package dev.kiln.samples.cli;
 
 import dev.kiln.api.ir.Node;
 import dev.kiln.backend.cpu.CpuKernelRegistry;
+import dev.kiln.runtime.autodiff.GradientRules;
+import dev.kiln.runtime.autodiff.LossExpansion;
 import dev.kiln.api.spi.Backend;
 import dev.kiln.api.spi.BackendContext;
 import dev.kiln.api.spi.BackendProvider;
@@ -20,7 +22,7 @@ import java.util.TreeSet;
  * opsets it accepts, the element types of the op's newest ONNX version, and which usable backends run
  * it (each asked through {@link Backend#supports}); plus the ops of other domains the CPU kernel
  * registry lists.
- * The gradient column is "no" throughout: no gradient-rule registry exists on the class path yet.
+ * The gradient column asks runtime-core's gradient-rule registry ({@link GradientRules}).
  * Creates and closes one backend per usable provider; not thread-safe.
  */
 final class OperatorTable {
@@ -59,27 +61,31 @@ final class OperatorTable {
         md.append("reads (older forms are adapted to the newest one, which the backends implement). Element types: those the newest\n");
         md.append("ONNX version of the op allows for its first input. Backends: the backends on the class path that run the op");
         md.append(skipped.isEmpty() ? ".\n" : "; not asked (unavailable where this was generated): " + String.join(", ", skipped) + ".\n");
-        md.append("Gradient: whether a gradient rule exists; no gradient-rule registry is on the class path yet.\n\n");
+        md.append("Gradient: whether autodiff has a rule for the op (losses it expands into other ops count as having one).\n\n");
         md.append("| Op | Opsets | Element types | Backends | Gradient |\n|---|---|---|---|---|\n");
         int latest = OpForms.LATEST;
         for (OpForms.History h : OpForms.all().values()) {
             String opsets = h.removedAt() == 0 ? h.introduced() + "-" + latest
                     : h.introduced() + "-" + (h.removedAt() - 1) + " (read as " + REPLACED_BY.getOrDefault(h.op(), "?") + ")";
             String runsOn = runners(backends, "", REPLACED_BY.getOrDefault(h.op(), h.op()), latest);
-            row(md, "ai.onnx::" + h.op(), opsets, types(h.latest()), runsOn);
+            row(md, "ai.onnx::" + h.op(), opsets, types(h.latest()), runsOn, differentiable("", h.op()));
         }
         CpuKernelRegistry.defaultRegistry().ops().forEach((domain, ops) -> {
             // other domains have no opset table here; the CPU registry, which records every kernel by domain, lists them
             if (!domain.isEmpty()) {
-                ops.forEach(op -> row(md, domain + "::" + op, "any", "", runners(backends, domain, op, 1)));
+                ops.forEach(op -> row(md, domain + "::" + op, "any", "", runners(backends, domain, op, 1), differentiable(domain, op)));
             }
         });
         return md.toString();
     }
 
-    private static void row(StringBuilder md, String op, String opsets, String types, String runsOn) {
+    private static void row(StringBuilder md, String op, String opsets, String types, String runsOn, boolean gradient) {
         md.append("| ").append(op).append(" | ").append(opsets).append(" | ").append(types).append(" | ")
-                .append(runsOn.isEmpty() ? "none" : runsOn).append(" | no |\n");
+                .append(runsOn.isEmpty() ? "none" : runsOn).append(" | ").append(gradient ? "yes" : "no").append(" |\n");
+    }
+
+    private static boolean differentiable(String domain, String op) {
+        return GradientRules.has(domain, op) || (domain.isEmpty() && LossExpansion.expands(op));
     }
 
     private static String types(OpForms.Form f) {
