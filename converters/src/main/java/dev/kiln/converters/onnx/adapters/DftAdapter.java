@@ -34,7 +34,9 @@ final class DftAdapter implements OpsetAdapter {
 
     @Override
     public List<Node> downgrade(Node canonical, AdapterContext ctx) {
-        long axis = canonical.hasInput(2) ? AdapterSupport.longs(AdapterSupport.constantInput(canonical, 2, ctx, "'axis'"))[0] : -2;
+        // a node built directly in the old form (axis attribute, no input 2) keeps its attribute
+        long axis = canonical.hasInput(2) ? AdapterSupport.longs(AdapterSupport.constantInput(canonical, 2, ctx, "'axis'"))[0]
+                : canonical.getInt("axis", -2);
         return List.of(AdapterSupport.firstInputs(canonical, 2).attr("axis", axis).build());
     }
 }

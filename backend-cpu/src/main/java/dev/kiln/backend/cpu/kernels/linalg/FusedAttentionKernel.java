@@ -15,7 +15,7 @@ import dev.kiln.backend.cpu.util.FloatMath;
 /**
  * {@code dev.kiln::MultiHeadAttention(q, k, v, mask?)}: scaled dot-product attention over heads packed in
  * the last axis, {@code softmax(scale * Q K^T + mask) V} for each batch and head, as the runtime's
- * attention fusion finds it in BERT-style exports. q is [B, Sq, H*D], k and v are [B, Sk, H*D]; the
+ * attention fusion finds it in BERT-style exports (float32, or float64 by a plain loop). q is [B, Sq, H*D], k and v are [B, Sk, H*D]; the
  * optional float32 additive mask broadcasts to [B, H, Sq, Sk]; the output is [B, Sq, H*D]. Attributes:
  * {@code num_heads} (H), {@code scale}.
  *
@@ -45,8 +45,8 @@ final class FusedAttentionKernel implements Kernel {
         Tensor k = ctx.tensor(1);
         Tensor v = ctx.tensor(2);
         for (Tensor t : new Tensor[] {q, k, v}) {
-            if (t.dtype() != DType.FLOAT || t.rank() != 3) {
-                throw new InvalidInputException(OP + ": q, k and v must be float32 [batch, sequence, heads*head_size], got "
+            if ((t.dtype() != DType.FLOAT && t.dtype() != DType.DOUBLE) || t.dtype() != q.dtype() || t.rank() != 3) {
+                throw new InvalidInputException(OP + ": q, k and v must be float32 or float64 [batch, sequence, heads*head_size], got "
                         + q.describe() + ", " + k.describe() + ", " + v.describe());
             }
         }
@@ -60,8 +60,15 @@ final class FusedAttentionKernel implements Kernel {
                     + " for " + heads + " heads");
         }
         int d = width / heads;
-        MaskView mask = ctx.hasInput(3) ? MaskView.of(ctx.tensor(3), batch, heads, sq, sk) : null;
-        Tensor y = ctx.allocate(DType.FLOAT, Shape.of(batch, sq, width));
+        MaskView mask = ctx.hasInput(3) ? MaskView.of(ctx.tensor(3), q.dtype(), batch, heads, sq, sk) : null;
+        Tensor y = ctx.allocate(q.dtype(), Shape.of(batch, sq, width));
+        if (q.dtype() == DType.DOUBLE) {
+            // float64 graphs (gradient checks) are small: a direct loop, no BLAS
+            execution.parallelForEach(batch * heads, 4L * sq * sk * d, task -> attendDoubles(q.doubleData(), k.doubleData(), v.doubleData(),
+                    y.doubleData(), mask, task / heads, task % heads, sq, sk, d, width));
+            ctx.setOutput(0, y);
+            return;
+        }
         float[] qa = q.floatData();
         float[] ka = k.floatData();
         float[] va = v.floatData();
@@ -97,6 +104,36 @@ final class FusedAttentionKernel implements Kernel {
         ctx.setOutput(0, y);
     }
 
+    private void attendDoubles(double[] q, double[] k, double[] v, double[] out, MaskView mask, int b, int h, int sq, int sk, int d,
+                               int width) {
+        double[] p = new double[sk];
+        for (int i = 0; i < sq; i++) {
+            int qRow = (b * sq + i) * width + h * d;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < sk; j++) {
+                int kRow = (b * sk + j) * width + h * d;
+                double dot = 0;
+                for (int c = 0; c < d; c++) {
+                    dot += q[qRow + c] * k[kRow + c];
+                }
+                p[j] = scale * dot + (mask == null ? 0 : mask.at(b, h, i, j));
+                max = Math.max(max, p[j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < sk; j++) {
+                p[j] = Math.exp(p[j] - max);
+                sum += p[j];
+            }
+            for (int c = 0; c < d; c++) {
+                double acc = 0;
+                for (int j = 0; j < sk; j++) {
+                    acc += p[j] * v[(b * sk + j) * width + h * d + c];
+                }
+                out[qRow + c] = acc / sum;
+            }
+        }
+    }
+
     private static void gather(float[] src, int off, int stride, float[] dst, int rows, int cols) {
         for (int i = 0; i < rows; i++) {
             System.arraycopy(src, off + i * stride, dst, i * cols, cols);
@@ -126,10 +163,10 @@ final class FusedAttentionKernel implements Kernel {
     }
 
     /** An additive mask broadcast to [B, H, Sq, Sk], read through strides (0 along broadcast axes). */
-    private record MaskView(float[] data, long[] strides) {
-        static MaskView of(Tensor m, int batch, int heads, int sq, int sk) {
-            if (m.dtype() != DType.FLOAT || m.rank() > 4) {
-                throw new InvalidInputException(OP + ": the mask must be float32 of rank at most 4, got " + m.describe());
+    private record MaskView(Tensor tensor, float[] data, long[] strides) {
+        static MaskView of(Tensor m, DType type, int batch, int heads, int sq, int sk) {
+            if (m.dtype() != type || m.rank() > 4) {
+                throw new InvalidInputException(OP + ": the mask must be " + type + " like q, of rank at most 4, got " + m.describe());
             }
             long[] target = {batch, heads, sq, sk};
             long[] dims = m.dims();
@@ -141,7 +178,11 @@ final class FusedAttentionKernel implements Kernel {
             } catch (IllegalArgumentException e) {
                 throw new InvalidInputException(OP + ": mask " + m.describe() + " does not broadcast to " + Shape.of(target) + ": " + e.getMessage());
             }
-            return new MaskView(m.floatData(), Broadcast.stridesFor(dims, target));
+            return new MaskView(m, type == DType.FLOAT ? m.floatData() : null, Broadcast.stridesFor(dims, target));
+        }
+
+        double at(int b, int h, int i, int j) {
+            return tensor.getDouble((int) (b * strides[0] + h * strides[1] + i * strides[2] + j * strides[3]));
         }
 
         void addRow(float[] s, int off, int b, int h, int i, int n) {

@@ -9,7 +9,7 @@ import dev.kiln.backend.cpu.kernels.linalg.TensorArrays;
 import dev.kiln.backend.cpu.kernels.tensor.Args;
 
 /**
- * DFT: opset 17 takes the axis as an attribute (default 1), opset 20 as an optional third input (default -2).
+ * DFT: opset 17 takes the axis as an attribute (default 1), opset 20 as an optional third input (default -2); the input wins.
  * Supports the full complex transform, RFFT ({@code onesided=1}) and IRFFT ({@code onesided=1, inverse=1}).
  */
 final class DftKernel implements Kernel {
@@ -23,9 +23,11 @@ final class DftKernel implements Kernel {
         if (rank < 2 || (dims[rank - 1] != 1 && dims[rank - 1] != 2)) {
             throw new InvalidInputException("DFT input: expected [..., signal, 1|2], got " + x.describe());
         }
-        long axisValue = ctx.opsetVersion() >= 20
-                ? (ctx.inputCount() > 2 && ctx.hasInput(2) ? Args.scalarLong(ctx.tensor(2), "DFT axis") : -2)
-                : ctx.node().getInt("axis", 1);
+        // the importer turns an opset-17 'axis' attribute into input 2 (the canonical form); an attribute seen
+        // here comes from a graph built directly at the old opset
+        long axisValue = ctx.inputCount() > 2 && ctx.hasInput(2) ? Args.scalarLong(ctx.tensor(2), "DFT axis")
+                : ctx.node().hasAttribute("axis") ? ctx.node().getInt("axis", 1)
+                : ctx.opsetVersion() >= 20 ? -2 : 1;
         int axis = Args.axis(axisValue, rank, "DFT axis");
         if (axis == rank - 1) {
             throw new InvalidInputException("DFT axis: the last dimension holds (re, im) and cannot be transformed");

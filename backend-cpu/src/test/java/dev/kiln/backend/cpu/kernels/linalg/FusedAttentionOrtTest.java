@@ -68,4 +68,25 @@ class FusedAttentionOrtTest {
             TensorAssert.assertClose(ort, kiln, 1e-5, 1e-5);
         }
     }
+
+    @Test
+    void theFloat64PathAgreesWithTheFloat32Path() {
+        Tensor q = random(2, 7, 12);
+        Tensor k = random(2, 7, 12);
+        Tensor v = random(2, 7, 12);
+        Tensor mask = random(2, 1, 1, 7);
+        Node fused = Node.builder("MultiHeadAttention").domain(LinalgKernels.FUSED_DOMAIN).inputs("q", "k", "v", "m")
+                .output("y").attr("num_heads", 3L).attr("scale", 0.5f).build();
+        Tensor single = KernelHarness.runOne(fused, q, k, v, mask);
+        Tensor dbl = KernelHarness.runOne(fused, toDouble(q), toDouble(k), toDouble(v), toDouble(mask));
+        TensorAssert.assertClose(toDouble(single), dbl, 1e-5, 1e-6);
+    }
+
+    private static Tensor toDouble(Tensor t) {
+        double[] d = new double[(int) t.elementCount()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = t.getDouble(i);
+        }
+        return Tensor.of(d, t.dims());
+    }
 }
