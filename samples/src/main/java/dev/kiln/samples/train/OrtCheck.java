@@ -1,19 +1,15 @@
 package dev.kiln.samples.train;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.kiln.api.tensor.Tensor;
 import dev.kiln.runtime.train.Dataset;
 import dev.kiln.runtime.train.OnnxExport;
 import dev.kiln.runtime.train.Trainer;
+import dev.kiln.testing.OrtReference;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.nio.FloatBuffer;
 import java.util.Map;
 
 /** Runs an exported model in ONNX Runtime and measures how far its outputs are from Kiln's. Stateless. */
@@ -39,26 +35,20 @@ public final class OrtCheck {
 
     /** The largest absolute difference between ORT's output and {@code expected}, over every output named there. */
     public static double largestDifference(byte[] onnx, String input, Tensor x, Map<String, Tensor> expected) {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
-             OrtSession session = env.createSession(onnx, opts);
-             OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.floatData()), x.dims());
-             OrtSession.Result r = session.run(Map.of(input, in))) {
-            double worst = 0;
-            for (Map.Entry<String, Tensor> e : expected.entrySet()) {
-                OnnxTensor t = (OnnxTensor) r.get(e.getKey()).orElseThrow(() -> new IllegalStateException("ORT gave no output " + e.getKey()));
-                FloatBuffer got = t.getFloatBuffer();
-                float[] want = e.getValue().floatData();
-                if (got.remaining() != want.length) {
-                    throw new IllegalStateException("output " + e.getKey() + ": ORT gave " + got.remaining() + " values, Kiln " + want.length);
-                }
-                for (int i = 0; i < want.length; i++) {
-                    worst = Math.max(worst, Math.abs(got.get(i) - want[i]));
-                }
+        Map<String, Tensor> ort = OrtReference.run(onnx, Map.of(input, x));
+        double worst = 0;
+        for (Map.Entry<String, Tensor> e : expected.entrySet()) {
+            Tensor got = ort.get(e.getKey());
+            if (got == null) {
+                throw new IllegalStateException("ORT gave no output " + e.getKey());
             }
-            return worst;
-        } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime could not run the exported model: " + e.getMessage(), e);
+            if (got.elementCount() != e.getValue().elementCount()) {
+                throw new IllegalStateException("output " + e.getKey() + ": ORT gave " + got.elementCount() + " values, Kiln " + e.getValue().elementCount());
+            }
+            for (int i = 0; i < got.elementCount(); i++) {
+                worst = Math.max(worst, Math.abs(got.getDouble(i) - e.getValue().getDouble(i)));
+            }
         }
+        return worst;
     }
 }
