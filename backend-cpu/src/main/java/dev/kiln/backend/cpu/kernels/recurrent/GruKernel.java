@@ -19,14 +19,14 @@ public final class GruKernel extends RecurrentKernel {
     }
 
     @Override
-    void step(Cell cell, float[] newH, float[] newC) {
+    void step(Cell cell, double[] newH, double[] newC) {
         RecurrentActivation f = activations[cell.direction][0];
         RecurrentActivation g = activations[cell.direction][1];
         int h3 = 3 * hidden;
         int width = linearBeforeReset ? h3 : 2 * hidden;
         recur(cell.h, cell.batch, cell.r, cell.rOffset, width, cell.hr);
-        float[] z = new float[cell.batch * hidden];
-        float[] reset = new float[cell.batch * hidden];
+        double[] z = new double[cell.batch * hidden];
+        double[] reset = new double[cell.batch * hidden];
         for (int n = 0; n < cell.batch; n++) {
             for (int j = 0; j < hidden; j++) {
                 int at = n * hidden + j;
@@ -35,9 +35,9 @@ public final class GruKernel extends RecurrentKernel {
                         + cell.bias[cell.rbOffset + hidden + j]));
             }
         }
-        float[] candidate = new float[cell.batch * hidden];
+        double[] candidate = new double[cell.batch * hidden];
         if (!linearBeforeReset) {
-            float[] gated = new float[cell.batch * hidden];
+            double[] gated = new double[cell.batch * hidden];
             for (int i = 0; i < gated.length; i++) {
                 gated[i] = reset[i] * cell.h[i];
             }
@@ -46,9 +46,9 @@ public final class GruKernel extends RecurrentKernel {
         for (int n = 0; n < cell.batch; n++) {
             for (int j = 0; j < hidden; j++) {
                 int at = n * hidden + j;
-                float rb = cell.bias[cell.rbOffset + 2 * hidden + j];
-                float recurrent = linearBeforeReset ? reset[at] * (cell.hr[n * width + 2 * hidden + j] + rb) : candidate[at] + rb;
-                float hc = g.apply(clip(cell.xw[n * h3 + 2 * hidden + j] + recurrent));
+                double rb = cell.bias[cell.rbOffset + 2 * hidden + j];
+                double recurrent = linearBeforeReset ? reset[at] * (cell.hr[n * width + 2 * hidden + j] + rb) : candidate[at] + rb;
+                double hc = g.apply(clip(cell.xw[n * h3 + 2 * hidden + j] + recurrent));
                 newH[at] = (1 - z[at]) * hc + z[at] * cell.h[at];
             }
         }

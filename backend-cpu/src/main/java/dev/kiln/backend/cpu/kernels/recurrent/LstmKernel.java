@@ -24,7 +24,7 @@ public final class LstmKernel extends RecurrentKernel {
     }
 
     @Override
-    void step(Cell cell, float[] newH, float[] newC) {
+    void step(Cell cell, double[] newH, double[] newC) {
         RecurrentActivation f = activations[cell.direction][0];
         RecurrentActivation g = activations[cell.direction][1];
         RecurrentActivation h = activations[cell.direction][2];
@@ -33,12 +33,12 @@ public final class LstmKernel extends RecurrentKernel {
         for (int n = 0; n < cell.batch; n++) {
             for (int j = 0; j < hidden; j++) {
                 int at = n * hidden + j;
-                float c = cell.c[at];
-                float in = f.apply(clip(pre(cell, n, 0, j) + peephole(cell, 0, j) * c));
-                float forget = inputForget ? 1 - in : f.apply(clip(pre(cell, n, 2, j) + peephole(cell, 2, j) * c));
-                float candidate = g.apply(clip(pre(cell, n, 3, j)));
-                float next = forget * c + in * candidate;
-                float out = f.apply(clip(pre(cell, n, 1, j) + peephole(cell, 1, j) * next));
+                double c = cell.c[at];
+                double in = f.apply(clip(pre(cell, n, 0, j) + peephole(cell, 0, j) * c));
+                double forget = inputForget ? 1 - in : f.apply(clip(pre(cell, n, 2, j) + peephole(cell, 2, j) * c));
+                double candidate = g.apply(clip(pre(cell, n, 3, j)));
+                double next = forget * c + in * candidate;
+                double out = f.apply(clip(pre(cell, n, 1, j) + peephole(cell, 1, j) * next));
                 newC[at] = next;
                 newH[at] = out * h.apply(next);
             }
@@ -46,12 +46,12 @@ public final class LstmKernel extends RecurrentKernel {
     }
 
     /** Gate {@code gate}'s pre-activation without peephole: input projection, recurrence and Rb. */
-    private float pre(Cell cell, int n, int gate, int j) {
+    private double pre(Cell cell, int n, int gate, int j) {
         int k = gate * hidden + j;
         return cell.xw[n * 4 * hidden + k] + cell.hr[n * 4 * hidden + k] + cell.bias[cell.rbOffset + k];
     }
 
-    private float peephole(Cell cell, int gate, int j) {
-        return cell.peepholes == null ? 0f : cell.peepholes[cell.pOffset + gate * hidden + j];
+    private double peephole(Cell cell, int gate, int j) {
+        return cell.peepholes == null ? 0.0 : cell.peepholes[cell.pOffset + gate * hidden + j];
     }
 }

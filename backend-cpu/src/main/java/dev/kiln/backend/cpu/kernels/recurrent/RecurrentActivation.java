@@ -31,19 +31,19 @@ record RecurrentActivation(Kind kind, float alpha, float beta) {
         }
     }
 
-    float apply(float x) {
+    double apply(double x) {
         return switch (kind) {
-            case RELU -> Math.max(0f, x);
-            case TANH -> (float) Math.tanh(x);
-            case SIGMOID -> (float) (1 / (1 + Math.exp(-x)));
+            case RELU -> Math.max(0.0, x);
+            case TANH -> Math.tanh(x);
+            case SIGMOID -> (1 / (1 + Math.exp(-x)));
             case AFFINE -> alpha * x + beta;
             case LEAKYRELU -> x >= 0 ? x : alpha * x;
-            case THRESHOLDEDRELU -> x >= alpha ? x : 0f;
-            case SCALEDTANH -> alpha * (float) Math.tanh(beta * x);
-            case HARDSIGMOID -> Math.min(Math.max(alpha * x + beta, 0f), 1f);
-            case ELU -> x >= 0 ? x : alpha * (float) Math.expm1(x);
+            case THRESHOLDEDRELU -> x >= alpha ? x : 0.0;
+            case SCALEDTANH -> alpha * Math.tanh(beta * x);
+            case HARDSIGMOID -> Math.min(Math.max(alpha * x + beta, 0.0), 1.0);
+            case ELU -> x >= 0 ? x : alpha * Math.expm1(x);
             case SOFTSIGN -> x / (1 + Math.abs(x));
-            case SOFTPLUS -> (float) (x > 30 ? x : Math.log1p(Math.exp(x)));
+            case SOFTPLUS -> (x > 30 ? x : Math.log1p(Math.exp(x)));
         };
     }
 

@@ -20,8 +20,9 @@ import java.util.List;
  * one OpenBLAS GEMM per direction for every time step's input projection {@code X * W^T + Wb}, the walk
  * over time (each batch entry reversed within its own length for the reverse direction, and frozen once
  * its length is reached, with zeros in Y beyond it), and writing Y, Y_h and Y_c. A subclass supplies the
- * cell: one step of the recurrence for the whole batch. Computes in float32; float16 and float64 tensors
- * are converted. Immutable after construction and thread-safe.
+ * cell: one step of the recurrence for the whole batch. Computes in float64 whatever the
+ * element type (so float64 models, and the finite-difference checks of the LSTM/GRU/RNN gradient rules,
+ * get float64 accuracy); other floating types are converted. Immutable after construction and thread-safe.
  */
 abstract class RecurrentKernel implements Kernel {
     protected final int hidden;
@@ -29,7 +30,7 @@ abstract class RecurrentKernel implements Kernel {
     protected final int directions;
     protected final boolean reverseOnly;
     protected final boolean batchFirst;
-    protected final float clip;
+    protected final double clip;
     protected final RecurrentActivation[][] activations;
     protected final CpuExecution execution;
 
@@ -63,37 +64,37 @@ abstract class RecurrentKernel implements Kernel {
         int direction;
         int batch;
         /** R of this direction, [gates*hidden, hidden]. */
-        float[] r;
+        double[] r;
         int rOffset;
         /** The full bias input B ([directions, 2*gates*hidden]); Rb of this direction starts at rbOffset. */
-        float[] bias;
+        double[] bias;
         int rbOffset;
         /** Peepholes (LSTM), or null. */
-        float[] peepholes;
+        double[] peepholes;
         int pOffset;
         /** This step's input projection X_t * W^T + Wb, [batch, gates*hidden]. */
-        float[] xw;
-        float[] h;
-        float[] c;
+        double[] xw;
+        double[] h;
+        double[] c;
         /** Scratch [batch, gates*hidden] for H_{t-1} * R^T. */
-        float[] hr;
+        double[] hr;
     }
 
     /** One step for every batch entry: reads {@code cell.h}/{@code cell.c} and writes the new state to {@code newH}/{@code newC}. */
-    abstract void step(Cell cell, float[] newH, float[] newC);
+    abstract void step(Cell cell, double[] newH, double[] newC);
 
     /** Number of state tensors the op carries: 1 (H), or 2 for LSTM (H and C). */
     int states() {
         return 1;
     }
 
-    float clip(float v) {
+    double clip(double v) {
         return v > clip ? clip : (v < -clip ? -clip : v);
     }
 
     /** {@code out[batch, n] = in[batch, hidden] * M^T} for M = {@code m[offset..]} of shape [n, hidden]. */
-    void recur(float[] in, int batch, float[] m, int offset, int n, float[] out) {
-        Blas.sgemm(execution, false, true, batch, n, hidden, 1f, Blas.Floats.of(in, 0, hidden), Blas.Floats.of(m, offset, hidden), out, 0, n);
+    void recur(double[] in, int batch, double[] m, int offset, int n, double[] out) {
+        Blas.dgemm(execution, false, true, batch, n, hidden, 1.0, in, 0, hidden, m, offset, hidden, out, 0, n);
     }
 
     @Override
@@ -106,48 +107,47 @@ abstract class RecurrentKernel implements Kernel {
         int batch = (int) xt.dim(batchFirst ? 0 : 1);
         int input = (int) xt.dim(2);
         int gh = gates * hidden;
-        float[] x = floats(xt);
+        double[] x = doubles(xt);
         if (batchFirst) {
             x = swapOuter(x, batch, seq, input);
         }
-        float[] w = checked(ctx, 1, "W", directions, gh, input);
-        float[] r = checked(ctx, 2, "R", directions, gh, hidden);
-        float[] b = ctx.hasInput(3) ? checked(ctx, 3, "B", directions, 2 * gh) : new float[directions * 2 * gh];
+        double[] w = checked(ctx, 1, "W", directions, gh, input);
+        double[] r = checked(ctx, 2, "R", directions, gh, hidden);
+        double[] b = ctx.hasInput(3) ? checked(ctx, 3, "B", directions, 2 * gh) : new double[directions * 2 * gh];
         int[] lengths = lengths(ctx, seq, batch);
-        float[][] initial = new float[states()][];
+        double[][] initial = new double[states()][];
         for (int s = 0; s < states(); s++) {
             int at = s == 0 ? 5 : 6;
-            initial[s] = ctx.hasInput(at) ? initialState(ctx, at, batch) : new float[directions * batch * hidden];
+            initial[s] = ctx.hasInput(at) ? initialState(ctx, at, batch) : new double[directions * batch * hidden];
         }
-        float[] p = states() == 2 && ctx.hasInput(7) ? checked(ctx, 7, "P", directions, 3 * hidden) : null;
+        double[] p = states() == 2 && ctx.hasInput(7) ? checked(ctx, 7, "P", directions, 3 * hidden) : null;
 
-        float[] y = new float[seq * directions * batch * hidden];
-        float[][] last = new float[states()][directions * batch * hidden];
-        float[] xw = new float[seq * batch * gh];
+        double[] y = new double[seq * directions * batch * hidden];
+        double[][] last = new double[states()][directions * batch * hidden];
+        double[] xw = new double[seq * batch * gh];
         Cell cell = new Cell();
         cell.batch = batch;
         cell.r = r;
         cell.bias = b;
         cell.peepholes = p;
-        cell.xw = new float[batch * gh];
-        cell.hr = new float[batch * gh];
+        cell.xw = new double[batch * gh];
+        cell.hr = new double[batch * gh];
         for (int d = 0; d < directions; d++) {
-            Blas.sgemm(execution, false, true, seq * batch, gh, input, 1f, Blas.Floats.of(x, 0, input),
-                    Blas.Floats.of(w, d * gh * input, input), xw, 0, gh);
+            Blas.dgemm(execution, false, true, seq * batch, gh, input, 1.0, x, 0, input, w, d * gh * input, input, xw, 0, gh);
             cell.direction = d;
             cell.rOffset = d * gh * hidden;
             cell.rbOffset = d * 2 * gh + gh;
             cell.pOffset = d * 3 * hidden;
             cell.h = Arrays.copyOfRange(initial[0], d * batch * hidden, (d + 1) * batch * hidden);
             cell.c = states() == 2 ? Arrays.copyOfRange(initial[1], d * batch * hidden, (d + 1) * batch * hidden) : null;
-            float[] newH = new float[batch * hidden];
-            float[] newC = states() == 2 ? new float[batch * hidden] : null;
+            double[] newH = new double[batch * hidden];
+            double[] newC = states() == 2 ? new double[batch * hidden] : null;
             boolean reverse = reverseOnly || d == 1;
             for (int s = 0; s < seq; s++) {
                 for (int n = 0; n < batch; n++) {
                     int t = reverse ? lengths[n] - 1 - s : s;
                     for (int g = 0; g < gh; g++) {
-                        cell.xw[n * gh + g] = s < lengths[n] ? xw[(t * batch + n) * gh + g] + b[d * 2 * gh + g] : 0f;
+                        cell.xw[n * gh + g] = s < lengths[n] ? xw[(t * batch + n) * gh + g] + b[d * 2 * gh + g] : 0.0;
                     }
                 }
                 step(cell, newH, newC);
@@ -181,15 +181,15 @@ abstract class RecurrentKernel implements Kernel {
         }
     }
 
-    private static float[] floats(Tensor t) {
-        float[] v = new float[t.size()];
-        ElementCodec.toFloat(t, 0, v, 0, v.length);
+    private static double[] doubles(Tensor t) {
+        double[] v = new double[t.size()];
+        ElementCodec.toDouble(t, 0, v, 0, v.length);
         return v;
     }
 
     /** Transposes the two outer axes of [a, b, inner] into [b, a, inner]. */
-    private static float[] swapOuter(float[] v, int a, int b, int inner) {
-        float[] out = new float[v.length];
+    private static double[] swapOuter(double[] v, int a, int b, int inner) {
+        double[] out = new double[v.length];
         for (int i = 0; i < a; i++) {
             for (int j = 0; j < b; j++) {
                 System.arraycopy(v, (i * b + j) * inner, out, (j * a + i) * inner, inner);
@@ -199,8 +199,8 @@ abstract class RecurrentKernel implements Kernel {
     }
 
     /** Y from [seq, directions, batch, hidden] to the batch-first [batch, seq, directions, hidden]. */
-    private float[] batchMajor(float[] y, int seq, int batch) {
-        float[] out = new float[y.length];
+    private double[] batchMajor(double[] y, int seq, int batch) {
+        double[] out = new double[y.length];
         for (int t = 0; t < seq; t++) {
             for (int d = 0; d < directions; d++) {
                 for (int n = 0; n < batch; n++) {
@@ -211,21 +211,21 @@ abstract class RecurrentKernel implements Kernel {
         return out;
     }
 
-    private static Tensor output(KernelContext ctx, DType type, float[] v, long... dims) {
+    private static Tensor output(KernelContext ctx, DType type, double[] v, long... dims) {
         Tensor t = ctx.allocate(type, Shape.of(dims));
-        ElementCodec.fromFloat(v, 0, t, 0, v.length);
+        ElementCodec.fromDouble(v, 0, t, 0, v.length);
         return t;
     }
 
-    private float[] checked(KernelContext ctx, int i, String name, long... dims) {
+    private double[] checked(KernelContext ctx, int i, String name, long... dims) {
         Tensor t = ctx.tensor(i);
         if (!t.shape().equals(Shape.of(dims)) || t.dtype() != ctx.tensor(0).dtype()) {
             throw new InvalidInputException("input '" + name + "': expected " + ctx.tensor(0).dtype() + Shape.of(dims) + ", got " + t.describe());
         }
-        return floats(t);
+        return doubles(t);
     }
 
-    private float[] initialState(KernelContext ctx, int i, int batch) {
+    private double[] initialState(KernelContext ctx, int i, int batch) {
         String name = i == 5 ? "initial_h" : "initial_c";
         if (!batchFirst) {
             return checked(ctx, i, name, directions, batch, hidden);

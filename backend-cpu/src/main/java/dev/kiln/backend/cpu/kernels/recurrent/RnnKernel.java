@@ -11,7 +11,7 @@ public final class RnnKernel extends RecurrentKernel {
     }
 
     @Override
-    void step(Cell cell, float[] newH, float[] newC) {
+    void step(Cell cell, double[] newH, double[] newC) {
         RecurrentActivation f = activations[cell.direction][0];
         recur(cell.h, cell.batch, cell.r, cell.rOffset, hidden, cell.hr);
         for (int n = 0; n < cell.batch; n++) {
