@@ -5,6 +5,7 @@ import dev.kiln.runtime.exec.OpTiming;
 import dev.kiln.runtime.session.Session;
 import dev.kiln.runtime.session.SessionOptions;
 import dev.kiln.samples.bench.Timings;
+import dev.kiln.samples.bench.TrainingBench;
 import dev.kiln.samples.bench.Workload;
 import dev.kiln.samples.bench.Workloads;
 import dev.kiln.testing.OrtRunner;
@@ -29,7 +30,9 @@ final class BenchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "TARGET",
-            description = "A test-case folder (model.onnx and test_data_set_0/), or minilm:BxS (all-MiniLM-L6-v2, B sentences of S tokens).")
+            description = {"A test-case folder (model.onnx and test_data_set_0/), or minilm:BxS (all-MiniLM-L6-v2, B sentences of S tokens),",
+                    "or a training step: train-mlp:B (784-1024-1024-10 MLP) or train-minilm:BxS (forward, backward and AdamW),",
+                    "reported with achieved GFLOP/s and the fraction of an sgemm peak measured in the same run."})
     String target;
 
     @Option(names = "--runs", paramLabel = "N", defaultValue = "20", description = "Timed runs (default: ${DEFAULT-VALUE}).")
@@ -53,6 +56,13 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         if (runs < 1 || warmup < 0) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--runs must be at least 1 and --warmup at least 0");
+        }
+        if (TrainingBench.handles(target)) {
+            if (compareOrt) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--compare-ort times inference; training targets compare with the sgemm peak");
+            }
+            TrainingBench.run(target, session.toOptions(), runs, warmup, profile, spec.commandLine().getOut());
+            return 0;
         }
         Workload w = Workloads.find(target);
         SessionOptions options = session.toOptions();
