@@ -2,6 +2,7 @@ package dev.kiln.backend.cpu.kernels.training;
 
 import dev.kiln.api.ir.Model;
 import dev.kiln.api.spi.KernelRequest;
+import dev.kiln.backend.cpu.CpuExecution;
 
 /**
  * ai.onnx.preview.training::Adagrad (opset 1). Inputs {@code R, T, X..., G..., H...}; outputs
@@ -19,8 +20,8 @@ final class AdagradKernel extends OptimizerKernel {
     private final double epsilon;
     private final double norm;
 
-    AdagradKernel(KernelRequest request) {
-        super("Adagrad", Model.TRAINING_DOMAIN, 3);
+    AdagradKernel(KernelRequest request, CpuExecution execution) {
+        super("Adagrad", Model.TRAINING_DOMAIN, 3, execution);
         var node = request.node();
         this.decay = node.getFloat("decay_factor", 0f);
         this.epsilon = node.getFloat("epsilon", 0f);

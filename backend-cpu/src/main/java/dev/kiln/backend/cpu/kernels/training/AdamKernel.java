@@ -2,6 +2,7 @@ package dev.kiln.backend.cpu.kernels.training;
 
 import dev.kiln.api.ir.Model;
 import dev.kiln.api.spi.KernelRequest;
+import dev.kiln.backend.cpu.CpuExecution;
 
 /**
  * ai.onnx.preview.training::Adam (opset 1). Inputs {@code R, T, X..., G..., V..., H...}; outputs
@@ -22,8 +23,8 @@ final class AdamKernel extends OptimizerKernel {
     private final double norm;
     private final double normPost;
 
-    AdamKernel(KernelRequest request) {
-        super("Adam", Model.TRAINING_DOMAIN, 4);
+    AdamKernel(KernelRequest request, CpuExecution execution) {
+        super("Adam", Model.TRAINING_DOMAIN, 4, execution);
         var node = request.node();
         this.alpha = node.getFloat("alpha", 0.9f);
         this.beta = node.getFloat("beta", 0.999f);

@@ -1,6 +1,7 @@
 package dev.kiln.backend.cpu.kernels.training;
 
 import dev.kiln.api.spi.KernelRequest;
+import dev.kiln.backend.cpu.CpuExecution;
 
 /**
  * dev.kiln.training::AdamW (opset 1): Adam with decoupled weight decay (Loshchilov and Hutter), in the
@@ -26,8 +27,8 @@ final class AdamWKernel extends OptimizerKernel {
     private final double epsilon;
     private final double decay;
 
-    AdamWKernel(KernelRequest request) {
-        super("AdamW", DOMAIN, 4);
+    AdamWKernel(KernelRequest request, CpuExecution execution) {
+        super("AdamW", DOMAIN, 4, execution);
         var node = request.node();
         this.alpha = node.getFloat("alpha", 0.9f);
         this.beta = node.getFloat("beta", 0.999f);

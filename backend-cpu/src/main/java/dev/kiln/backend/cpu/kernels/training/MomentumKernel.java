@@ -3,6 +3,7 @@ package dev.kiln.backend.cpu.kernels.training;
 import dev.kiln.api.UnsupportedOpException;
 import dev.kiln.api.ir.Model;
 import dev.kiln.api.spi.KernelRequest;
+import dev.kiln.backend.cpu.CpuExecution;
 
 /**
  * ai.onnx.preview.training::Momentum (opset 1). Inputs {@code R, T, X..., G..., V...}; outputs
@@ -22,8 +23,8 @@ final class MomentumKernel extends OptimizerKernel {
     private final double norm;
     private final boolean nesterov;
 
-    MomentumKernel(KernelRequest request) {
-        super("Momentum", Model.TRAINING_DOMAIN, 3);
+    MomentumKernel(KernelRequest request, CpuExecution execution) {
+        super("Momentum", Model.TRAINING_DOMAIN, 3, execution);
         var node = request.node();
         this.alpha = required(node, "alpha");
         this.beta = required(node, "beta");

@@ -7,7 +7,11 @@ import dev.kiln.api.spi.Kernel;
 import dev.kiln.api.spi.KernelContext;
 import dev.kiln.api.tensor.DType;
 import dev.kiln.api.tensor.Tensor;
-import dev.kiln.backend.cpu.kernels.linalg.TensorArrays;
+import dev.kiln.backend.cpu.CpuExecution;
+import dev.kiln.backend.cpu.CpuExecution.RangeBody;
+import dev.kiln.backend.cpu.util.ElementCodec;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The shared frame of the optimizer kernels. Inputs are {@code R} (learning rate, float or double
@@ -15,7 +19,8 @@ import dev.kiln.backend.cpu.kernels.linalg.TensorArrays;
  * values {@code X_1..X_k}, their gradients {@code G_1..G_k}, then one group per piece of optimizer state.
  * Outputs are the new values followed by the new state, group by group. Every tensor of one variable must
  * have that variable's shape (the broadcasting the ONNX text allows is never used by an optimizer and
- * is refused with a message). Computation is in double, rounded once to the element type of each output.
+ * is refused with a message). Computation is in double, rounded once to the element type of each output; blocks of
+ * elements run in parallel on the backend's threads.
  * Stateless between runs, so thread-safe.
  */
 abstract class OptimizerKernel implements Kernel {
@@ -23,11 +28,16 @@ abstract class OptimizerKernel implements Kernel {
     private final String domain;
     /** Tensors per optimized variable: X, G and the state tensors. */
     private final int slots;
+    /** Elements per unit of parallel work. */
+    private static final int BLOCK = 4096;
+    private final CpuExecution execution;
 
-    OptimizerKernel(String opType, String domain, int slots) {
+    /** {@code execution} may be null to run on the calling thread. */
+    OptimizerKernel(String opType, String domain, int slots, CpuExecution execution) {
         this.opType = opType;
         this.domain = domain;
         this.slots = slots;
+        this.execution = execution;
     }
 
     /**
@@ -55,30 +65,62 @@ abstract class OptimizerKernel implements Kernel {
             throw new InvalidInputException(opType + ": input 'T' must be int64, got " + tTensor.describe());
         }
         long t = tTensor.getLong(0);
+        Tensor[][] in = new Tensor[k][slots];
+        Tensor[][] out = new Tensor[k][slots - 1];
+        List<int[]> blocks = new ArrayList<>();
         for (int v = 0; v < k; v++) {
             Tensor x = floating(ctx.tensor(2 + v), "X_" + (v + 1), ctx);
-            double[][] in = new double[slots][];
-            double[][] out = new double[slots - 1][];
             for (int s = 0; s < slots; s++) {
                 Tensor ts = floating(ctx.tensor(2 + s * k + v), "input " + (2 + s * k + v), ctx);
                 if (!ts.shape().equals(x.shape())) {
                     throw new InvalidInputException(opType + ": input " + (2 + s * k + v) + " has shape " + ts.shape()
                             + "; expected the shape of X_" + (v + 1) + ", " + x.shape());
                 }
-                in[s] = TensorArrays.doubles(ts);
+                in[v][s] = ts;
             }
-            for (int s = 0; s < slots - 1; s++) {
-                out[s] = new double[x.size()];
-            }
-            update(r, t, in, out);
             for (int s = 0; s < slots - 1; s++) {
                 int o = s * k + v;
                 if (ctx.isOutputRequested(o)) {
                     Tensor like = ctx.tensor(2 + (s == 0 ? 0 : s + 1) * k + v);
-                    Tensor result = ctx.allocate(like.dtype(), like.shape());
-                    TensorArrays.store(out[s], result);
-                    ctx.setOutput(o, result);
+                    out[v][s] = ctx.allocate(like.dtype(), like.shape());
                 }
+            }
+            for (int from = 0; from < x.size(); from += BLOCK) {
+                blocks.add(new int[] {v, from, Math.min(BLOCK, x.size() - from)});
+            }
+        }
+        // Memory-bound: blocks of every variable spread over the backend's threads, each read into and
+        // written from small double buffers so no tensor is ever copied whole.
+        RangeBody body = (start, end) -> {
+            for (int b = start; b < end; b++) {
+                int[] block = blocks.get(b);
+                updateBlock(r, t, in[block[0]], out[block[0]], block[1], block[2]);
+            }
+        };
+        if (execution == null) {
+            body.run(0, blocks.size());
+        } else {
+            execution.parallelFor(blocks.size(), (long) BLOCK * slots, body);
+        }
+        for (int v = 0; v < k; v++) {
+            for (int s = 0; s < slots - 1; s++) {
+                if (out[v][s] != null) {
+                    ctx.setOutput(s * k + v, out[v][s]);
+                }
+            }
+        }
+    }
+
+    private void updateBlock(double r, long t, Tensor[] in, Tensor[] out, int from, int n) {
+        double[][] a = new double[slots][n];
+        double[][] b = new double[slots - 1][n];
+        for (int s = 0; s < slots; s++) {
+            ElementCodec.toDouble(in[s], from, a[s], 0, n);
+        }
+        update(r, t, a, b);
+        for (int s = 0; s < slots - 1; s++) {
+            if (out[s] != null) {
+                ElementCodec.fromDouble(b[s], 0, out[s], from, n);
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.kiln.backend.cpu.kernels.training;
 
 import dev.kiln.api.spi.KernelRequest;
+import dev.kiln.backend.cpu.CpuExecution;
 
 /**
  * dev.kiln.training::SGD (opset 1): plain stochastic gradient descent. Inputs {@code R, T, X..., G...}
@@ -13,8 +14,8 @@ import dev.kiln.api.spi.KernelRequest;
 final class SgdKernel extends OptimizerKernel {
     private final double decay;
 
-    SgdKernel(KernelRequest request) {
-        super("SGD", AdamWKernel.DOMAIN, 2);
+    SgdKernel(KernelRequest request, CpuExecution execution) {
+        super("SGD", AdamWKernel.DOMAIN, 2, execution);
         this.decay = request.node().getFloat("weight_decay", 0f);
     }
 

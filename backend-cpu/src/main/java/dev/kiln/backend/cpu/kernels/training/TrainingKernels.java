@@ -12,10 +12,10 @@ import dev.kiln.backend.cpu.CpuKernelRegistry;
 public final class TrainingKernels implements CpuKernelFamily {
     @Override
     public void register(CpuKernelRegistry registry) {
-        registry.add(Model.TRAINING_DOMAIN, "Adam", (r, e) -> new AdamKernel(r));
-        registry.add(Model.TRAINING_DOMAIN, "Adagrad", (r, e) -> new AdagradKernel(r));
-        registry.add(Model.TRAINING_DOMAIN, "Momentum", (r, e) -> new MomentumKernel(r));
-        registry.add(AdamWKernel.DOMAIN, "AdamW", (r, e) -> new AdamWKernel(r));
-        registry.add(AdamWKernel.DOMAIN, "SGD", (r, e) -> new SgdKernel(r));
+        registry.add(Model.TRAINING_DOMAIN, "Adam", (r, e) -> new AdamKernel(r, e));
+        registry.add(Model.TRAINING_DOMAIN, "Adagrad", (r, e) -> new AdagradKernel(r, e));
+        registry.add(Model.TRAINING_DOMAIN, "Momentum", (r, e) -> new MomentumKernel(r, e));
+        registry.add(AdamWKernel.DOMAIN, "AdamW", (r, e) -> new AdamWKernel(r, e));
+        registry.add(AdamWKernel.DOMAIN, "SGD", (r, e) -> new SgdKernel(r, e));
     }
 }

@@ -40,4 +40,24 @@ class AdamWKernelTest {
             assertEquals(x[i] - 0.03 * m / (Math.sqrt(s) + 1e-8), plain[0][i], 1e-5);
         }
     }
+
+    @Test
+    void largeVariablesSplitIntoBlocksMatchTheRuleEverywhere() {
+        Random rnd = new Random(5);
+        int n = 3 * 4096 + 17;
+        float[] x = Optimizers.random(rnd, n, 1);
+        float[] g = Optimizers.random(rnd, n, 1);
+        float[] v = Optimizers.random(rnd, n, 0.1);
+        float[] h = Optimizers.positive(rnd, n);
+        float[][] out = Optimizers.run(node(0.05f), 0.02f, 3, x, g, v, h);
+        for (int i = 0; i < n; i++) {
+            double vNew = 0.9 * v[i] + 0.1 * g[i];
+            double hNew = 0.999 * h[i] + 0.001 * g[i] * g[i];
+            double m = vNew / (1 - Math.pow(0.9, 3));
+            double s = hNew / (1 - Math.pow(0.999, 3));
+            assertEquals(x[i] * (1 - 0.02 * 0.05) - 0.02 * m / (Math.sqrt(s) + 1e-8), out[0][i], 1e-5, "X_new[" + i + "]");
+            assertEquals(vNew, out[1][i], 1e-6, "V_new[" + i + "]");
+            assertEquals(hNew, out[2][i], 1e-6, "H_new[" + i + "]");
+        }
+    }
 }
