@@ -29,12 +29,12 @@ final class AdagradKernel extends OptimizerKernel {
     }
 
     @Override
-    void update(double r, long t, double[][] in, double[][] out) {
+    void update(double r, long t, double[][] in, double[][] out, int n) {
         double[] x = in[0];
         double[] g = in[1];
         double[] h = in[2];
         double rate = r / (1 + t * decay);
-        for (int i = 0; i < x.length; i++) {
+        for (int i = 0; i < n; i++) {
             double gr = norm * x[i] + g[i];
             double hNew = h[i] + gr * gr;
             out[0][i] = x[i] - rate * gr / (Math.sqrt(hNew) + epsilon);

@@ -34,13 +34,13 @@ final class AdamKernel extends OptimizerKernel {
     }
 
     @Override
-    void update(double r, long t, double[][] in, double[][] out) {
+    void update(double r, long t, double[][] in, double[][] out, int n) {
         double[] x = in[0];
         double[] g = in[1];
         double[] v = in[2];
         double[] h = in[3];
         double rate = t > 0 ? r * Math.sqrt(1 - Math.pow(beta, t)) / (1 - Math.pow(alpha, t)) : r;
-        for (int i = 0; i < x.length; i++) {
+        for (int i = 0; i < n; i++) {
             double gr = norm * x[i] + g[i];
             double vNew = alpha * v[i] + (1 - alpha) * gr;
             double hNew = beta * h[i] + (1 - beta) * gr * gr;

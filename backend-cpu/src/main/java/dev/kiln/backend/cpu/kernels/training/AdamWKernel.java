@@ -37,14 +37,14 @@ final class AdamWKernel extends OptimizerKernel {
     }
 
     @Override
-    void update(double r, long t, double[][] in, double[][] out) {
+    void update(double r, long t, double[][] in, double[][] out, int n) {
         double[] x = in[0];
         double[] g = in[1];
         double[] v = in[2];
         double[] h = in[3];
         double c1 = t > 0 ? 1 - Math.pow(alpha, t) : 1;
         double c2 = t > 0 ? 1 - Math.pow(beta, t) : 1;
-        for (int i = 0; i < x.length; i++) {
+        for (int i = 0; i < n; i++) {
             double vNew = alpha * v[i] + (1 - alpha) * g[i];
             double hNew = beta * h[i] + (1 - beta) * g[i] * g[i];
             out[0][i] = x[i] * (1 - r * decay) - r * (vNew / c1) / (Math.sqrt(hNew / c2) + epsilon);

@@ -41,12 +41,12 @@ final class MomentumKernel extends OptimizerKernel {
     }
 
     @Override
-    void update(double r, long t, double[][] in, double[][] out) {
+    void update(double r, long t, double[][] in, double[][] out, int n) {
         double[] x = in[0];
         double[] g = in[1];
         double[] v = in[2];
         double b = t > 0 ? beta : 1;
-        for (int i = 0; i < x.length; i++) {
+        for (int i = 0; i < n; i++) {
             double gr = norm * x[i] + g[i];
             double vNew = alpha * v[i] + b * gr;
             out[0][i] = x[i] - r * (nesterov ? gr + alpha * vNew : vNew);

@@ -41,11 +41,11 @@ abstract class OptimizerKernel implements Kernel {
     }
 
     /**
-     * Updates one variable of {@code n} elements. {@code in[0]} is X, {@code in[1]} G, {@code in[2..]}
+     * Updates {@code n} elements of one variable (the arrays may be longer). {@code in[0]} is X, {@code in[1]} G, {@code in[2..]}
      * the state; {@code out[0]} receives X_new and {@code out[1..]} the new state, in the same order.
      * The input arrays must not be written.
      */
-    abstract void update(double r, long t, double[][] in, double[][] out);
+    abstract void update(double r, long t, double[][] in, double[][] out, int n);
 
     @Override
     public final void execute(KernelContext ctx) {
@@ -92,9 +92,11 @@ abstract class OptimizerKernel implements Kernel {
         // Memory-bound: blocks of every variable spread over the backend's threads, each read into and
         // written from small double buffers so no tensor is ever copied whole.
         RangeBody body = (start, end) -> {
+            double[][] a = new double[slots][BLOCK];
+            double[][] c = new double[slots - 1][BLOCK];
             for (int b = start; b < end; b++) {
                 int[] block = blocks.get(b);
-                updateBlock(r, t, in[block[0]], out[block[0]], block[1], block[2]);
+                updateBlock(r, t, in[block[0]], out[block[0]], block[1], block[2], a, c);
             }
         };
         if (execution == null) {
@@ -111,13 +113,11 @@ abstract class OptimizerKernel implements Kernel {
         }
     }
 
-    private void updateBlock(double r, long t, Tensor[] in, Tensor[] out, int from, int n) {
-        double[][] a = new double[slots][n];
-        double[][] b = new double[slots - 1][n];
+    private void updateBlock(double r, long t, Tensor[] in, Tensor[] out, int from, int n, double[][] a, double[][] b) {
         for (int s = 0; s < slots; s++) {
             ElementCodec.toDouble(in[s], from, a[s], 0, n);
         }
-        update(r, t, a, b);
+        update(r, t, a, b, n);
         for (int s = 0; s < slots - 1; s++) {
             if (out[s] != null) {
                 ElementCodec.fromDouble(b[s], 0, out[s], from, n);

@@ -20,10 +20,10 @@ final class SgdKernel extends OptimizerKernel {
     }
 
     @Override
-    void update(double r, long t, double[][] in, double[][] out) {
+    void update(double r, long t, double[][] in, double[][] out, int n) {
         double[] x = in[0];
         double[] g = in[1];
-        for (int i = 0; i < x.length; i++) {
+        for (int i = 0; i < n; i++) {
             out[0][i] = x[i] - r * (g[i] + decay * x[i]);
         }
     }
