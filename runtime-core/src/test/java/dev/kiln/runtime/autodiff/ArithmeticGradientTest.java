@@ -25,5 +25,6 @@ class ArithmeticGradientTest {
     void pow() {
         GradientChecker.of("Pow").input(0.5, 2, 2, 3).input(-1.5, 1.5, 3).check();
         GradientChecker.of("Pow").input(0.5, 2, 2, 3).input(0.5, 1.5, 2, 1).symbolic().check();
+        GradientChecker.of("Pow").input(2, 3).constant(dev.kiln.api.tensor.Tensor.scalar(2.0)).label("Pow (constant exponent 2)").check();
     }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.runtime.autodiff.rules;
 
+import dev.kiln.api.tensor.Tensor;
 import dev.kiln.runtime.autodiff.GradientContext;
 import dev.kiln.runtime.autodiff.GradientRuleFamily;
 import dev.kiln.runtime.autodiff.GradientRules;
@@ -47,7 +48,11 @@ public final class ArithmeticRules implements GradientRuleFamily {
         String dy = g.gradient();
         String ga = null;
         String gb = null;
-        if (g.needsGradient(0)) {
+        Tensor exponent = g.constantValue(b);
+        if (g.needsGradient(0) && exponent != null && exponent.elementCount() == 1 && exponent.getDouble(0) == 2) {
+            // squares (variance in layer norms written out): 2 a dy, without an elementwise Pow
+            ga = g.mul(dy, g.mul(a, g.scalar(2, a)));
+        } else if (g.needsGradient(0)) {
             String bf = g.dtype(b) == g.dtype(a) && g.dtype(a) != null ? b : g.op("CastLike", b, a);
             ga = g.mul(dy, g.mul(bf, g.op("Pow", a, g.sub(bf, g.scalar(1, a)))));
         }
