@@ -9,6 +9,7 @@ class LinalgGradientTest {
     void matMul() {
         GradientChecker.of("MatMul").input(3, 4).input(4, 5).check();
         GradientChecker.of("MatMul").input(2, 3, 4).input(4, 5).check();
+        GradientChecker.of("MatMul").input(2, 2, 3, 4).input(4, 5).label("MatMul (rank 4 by weight)").check();
         GradientChecker.of("MatMul").input(2, 1, 3, 4).input(3, 4, 2).check();
         GradientChecker.of("MatMul").input(4).input(2, 4, 3).check();
         GradientChecker.of("MatMul").input(2, 3, 4).input(4).check();

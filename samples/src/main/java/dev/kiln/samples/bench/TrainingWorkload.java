@@ -4,6 +4,7 @@ import dev.kiln.api.format.ModelFormats;
 import dev.kiln.api.format.ModelLoadOptions;
 import dev.kiln.api.ir.Graph;
 import dev.kiln.api.ir.Node;
+import dev.kiln.api.ir.Value;
 import dev.kiln.api.ir.ValueType;
 import dev.kiln.api.tensor.DType;
 import dev.kiln.api.tensor.Shape;
@@ -94,8 +95,13 @@ record TrainingWorkload(String name, Graph forward, Map<String, Tensor> data, do
         Workload inference = Workloads.miniLm(batch, tokens);
         Graph model = ModelFormats.reader("onnx").read(inference.modelBytes(), ModelLoadOptions.defaults()).graph();
         String hidden = model.outputs().get(0).name();
-        Graph.Builder g = model.toBuilder().clearOutputs()
-                .node(Node.builder("Mul").name("loss_square").inputs(hidden, hidden).output("loss_sq").build())
+        // The batch is fixed, so the inputs are declared with it: every shape is then static and autodiff
+        // sums broadcast gradients over axes known when the graph is built, not found at run time.
+        Graph.Builder g = model.toBuilder().clearInputs().clearOutputs().clearValueInfo();
+        for (Value in : model.inputs()) {
+            g.input(in.name(), ValueType.tensor(DType.INT64, Shape.of(batch, tokens)));
+        }
+        g.node(Node.builder("Mul").name("loss_square").inputs(hidden, hidden).output("loss_sq").build())
                 .node(Node.builder("ReduceMean").name("loss_mean").input("loss_sq").output("loss").attr("keepdims", 0L).build());
         return new TrainingWorkload("train-minilm " + batch + "x" + tokens, g.build(), inference.feeds(),
                 forwardFlops(model, batch, tokens));

@@ -50,7 +50,13 @@ public final class LinalgRules implements GradientRuleFamily {
                 g.setGradient(0, g.unbroadcast(da, batchShape(y, r, g.shape(a)), a));
             }
         }
-        if (g.needsGradient(1)) {
+        if (g.needsGradient(1) && rb == 2 && ra >= 3) {
+            // a weight applied to a batch of rows: one GEMM over all rows, dB = A'^T dY' with the batch axes
+            // flattened, instead of a product per batch entry summed afterwards
+            String rows = g.emit(Node.builder("Flatten").input(a).attr("axis", (long) ra - 1));
+            String dRows = g.emit(Node.builder("Flatten").input(dy).attr("axis", (long) r - 1));
+            g.setGradient(1, g.emit(Node.builder("Gemm").inputs(rows, dRows).attr("transA", 1L)));
+        } else if (g.needsGradient(1)) {
             String db = g.op("MatMul", swapLast(g, a2, Math.max(ra, 2)), dy);
             if (rb == 1) {
                 long[] ax = range(r - 1);
