@@ -42,12 +42,14 @@ final class AdamWKernel extends OptimizerKernel {
         double[] g = in[1];
         double[] v = in[2];
         double[] h = in[3];
-        double c1 = t > 0 ? 1 - Math.pow(alpha, t) : 1;
-        double c2 = t > 0 ? 1 - Math.pow(beta, t) : 1;
+        // reciprocals of the bias corrections, so the loop divides once per element
+        double inv1 = t > 0 ? 1 / (1 - Math.pow(alpha, t)) : 1;
+        double inv2 = t > 0 ? 1 / (1 - Math.pow(beta, t)) : 1;
+        double keep = 1 - r * decay;
         for (int i = 0; i < n; i++) {
             double vNew = alpha * v[i] + (1 - alpha) * g[i];
             double hNew = beta * h[i] + (1 - beta) * g[i] * g[i];
-            out[0][i] = x[i] * (1 - r * decay) - r * (vNew / c1) / (Math.sqrt(hNew / c2) + epsilon);
+            out[0][i] = x[i] * keep - r * vNew * inv1 / (Math.sqrt(hNew * inv2) + epsilon);
             out[1][i] = vNew;
             out[2][i] = hNew;
         }
