@@ -54,4 +54,27 @@ final class AdamWKernel extends OptimizerKernel {
             out[2][i] = hNew;
         }
     }
+
+    @Override
+    boolean updateFloats(double r, long t, float[][] in, float[][] out, int from, int n) {
+        float[] x = in[0];
+        float[] g = in[1];
+        float[] v = in[2];
+        float[] h = in[3];
+        float[] xNew = out[0];
+        float[] vOut = out[1];
+        float[] hOut = out[2];
+        double inv1 = t > 0 ? 1 / (1 - Math.pow(alpha, t)) : 1;
+        double inv2 = t > 0 ? 1 / (1 - Math.pow(beta, t)) : 1;
+        double keep = 1 - r * decay;
+        for (int i = from; i < from + n; i++) {
+            double gi = g[i];
+            double vNew = alpha * v[i] + (1 - alpha) * gi;
+            double hNew = beta * h[i] + (1 - beta) * gi * gi;
+            xNew[i] = (float) (x[i] * keep - r * vNew * inv1 / (Math.sqrt(hNew * inv2) + epsilon));
+            vOut[i] = (float) vNew;
+            hOut[i] = (float) hNew;
+        }
+        return true;
+    }
 }

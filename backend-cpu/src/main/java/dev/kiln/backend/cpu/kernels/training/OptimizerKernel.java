@@ -113,7 +113,29 @@ abstract class OptimizerKernel implements Kernel {
         }
     }
 
+    /**
+     * A float32 fast path: the same rule as {@link #update} on elements {@code [from, from + n)} of the
+     * tensors' own arrays ({@code in}: X, G, state; {@code out}: X_new, new state), computing in double and
+     * rounding once, so results equal the general path's. Returns false when the optimizer has none.
+     */
+    boolean updateFloats(double r, long t, float[][] in, float[][] out, int from, int n) {
+        return false;
+    }
+
     private void updateBlock(double r, long t, Tensor[] in, Tensor[] out, int from, int n, double[][] a, double[][] b) {
+        if (allFloat(in) && allFloat(out)) {
+            float[][] fin = new float[in.length][];
+            float[][] fout = new float[out.length][];
+            for (int s = 0; s < in.length; s++) {
+                fin[s] = in[s].floatData();
+            }
+            for (int s = 0; s < out.length; s++) {
+                fout[s] = out[s].floatData();
+            }
+            if (updateFloats(r, t, fin, fout, from, n)) {
+                return;
+            }
+        }
         for (int s = 0; s < slots; s++) {
             ElementCodec.toDouble(in[s], from, a[s], 0, n);
         }
@@ -123,6 +145,15 @@ abstract class OptimizerKernel implements Kernel {
                 ElementCodec.fromDouble(b[s], 0, out[s], from, n);
             }
         }
+    }
+
+    private static boolean allFloat(Tensor[] ts) {
+        for (Tensor t : ts) {
+            if (t == null || t.dtype() != DType.FLOAT) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Tensor scalar(Tensor t, String name) {
