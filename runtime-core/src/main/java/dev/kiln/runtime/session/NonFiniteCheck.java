@@ -60,13 +60,17 @@ public final class NonFiniteCheck {
     }
 
     private static String describe(Tensor t, int flat, double value) {
+        String kind = Double.isNaN(value) ? "NaN" : value > 0 ? "+Inf" : "-Inf";
+        if (t.rank() == 0) {
+            return kind + " (scalar)";
+        }
         long[] index = new long[t.rank()];
         long rest = flat;
         for (int d = index.length - 1; d >= 0; d--) {
             index[d] = rest % t.dim(d);
             rest /= t.dim(d);
         }
-        StringBuilder sb = new StringBuilder(Double.isNaN(value) ? "NaN" : value > 0 ? "+Inf" : "-Inf").append(" at index [");
+        StringBuilder sb = new StringBuilder(kind).append(" at index [");
         for (int d = 0; d < index.length; d++) {
             sb.append(d == 0 ? "" : ",").append(index[d]);
         }
