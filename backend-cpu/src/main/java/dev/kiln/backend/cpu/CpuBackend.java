@@ -9,11 +9,16 @@ import dev.kiln.api.spi.KernelRequest;
 import dev.kiln.api.spi.NodeQuery;
 import dev.kiln.api.tensor.Tensor;
 
-/** A created CPU backend: kernels from the registry, a recycling host allocator, one thread pool. */
+/**
+ * A created CPU backend: kernels from the registry, a recycling host allocator, one thread pool, and the
+ * native memory its kernels prepacked ({@link CpuNativeMemory}), all released by {@link #close()}; its
+ * kernels must not run after that.
+ */
 public final class CpuBackend implements Backend {
     private final CpuKernelRegistry registry;
     private final CpuAllocator allocator = new CpuAllocator();
     private final CpuExecution execution;
+    private final CpuNativeMemory nativeMemory = new CpuNativeMemory();
 
     public CpuBackend(BackendContext context, CpuKernelRegistry registry) {
         this.registry = registry;
@@ -37,7 +42,7 @@ public final class CpuBackend implements Backend {
             throw new UnsupportedOpException(request.node().opType(), request.node().domain(), request.opsetVersion(),
                     "the CPU backend has no kernel for it");
         }
-        return f.create(request, execution);
+        return nativeMemory.compiling(() -> f.create(request, execution));
     }
 
     @Override
@@ -64,5 +69,6 @@ public final class CpuBackend implements Backend {
     public void close() {
         execution.close();
         allocator.clearPool();
+        nativeMemory.close();
     }
 }

@@ -35,8 +35,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: {@link #run} may be called from many threads at once; each run has its own values.
  * {@link #close()} waits for runs in progress. Ownership: the session owns its backends and closes them;
- * inputs stay the caller's and are not modified; returned outputs are the caller's. After close, every
- * method but {@code close} throws {@link IllegalStateException}.
+ * inputs stay the caller's and are not modified; returned outputs are the caller's. Closing frees the
+ * backends' memory at once, native memory included (prepacked weights), not when the collector gets to it.
+ * After close, every method but {@code close} throws {@link IllegalStateException} naming the session's
+ * graph as closed.
  *
  * <p>Static {@code open} methods use the backends on the class path ({@link BackendRegistry#defaultRegistry()});
  * {@link SessionFactory} opens sessions with another registry.
@@ -232,7 +234,7 @@ public final class Session implements AutoCloseable {
 
     private void ensureOpen() {
         if (closed) {
-            throw new IllegalStateException("session is closed");
+            throw new IllegalStateException("session for graph '" + model.graph().name() + "' is closed; open a new session to run it again");
         }
     }
 

@@ -26,6 +26,9 @@ import java.util.regex.Pattern;
  * initial weights, every epoch's order and every dropout mask, and its state is part of a
  * {@link Checkpoint}, so a resumed run continues bit-identically.
  *
+ * <p>Every step is checked for NaN and infinities (loss, gradients, updated weights) and stopped or skipped
+ * as {@link Builder#onNonFinite} says; a bad step never reaches the weights.
+ *
  * <p>Not thread-safe: one thread drives a trainer. {@link #close()} closes its sessions.
  */
 public final class Trainer implements AutoCloseable {
@@ -37,6 +40,8 @@ public final class Trainer implements AutoCloseable {
     private final Parameters params;
     private final List<Pattern> frozen;
     private final double clipNorm;
+    private final NonFinitePolicy onNonFinite;
+    private long skippedSteps;
     private TrainingGraphs.Step stepGraph;
     private final Map<String, Tensor> optimizerState = new LinkedHashMap<>();
     private final SessionOptions sessionOptions;
@@ -63,6 +68,7 @@ public final class Trainer implements AutoCloseable {
         this.params = new Parameters(b.seed ^ 0x5DEECE66DL);
         this.frozen = List.copyOf(b.frozen);
         this.clipNorm = b.clipNorm;
+        this.onNonFinite = b.onNonFinite;
         TrainingGraphs.inference(network, params);
     }
 
@@ -102,6 +108,11 @@ public final class Trainer implements AutoCloseable {
 
     public long step() {
         return step;
+    }
+
+    /** Steps dropped for non-finite values under {@link NonFinitePolicy#SKIP_STEP} by this trainer (not checkpointed). */
+    public long skippedSteps() {
+        return skippedSteps;
     }
 
     public int epoch() {
@@ -163,7 +174,11 @@ public final class Trainer implements AutoCloseable {
             int from = b * batchSize;
             int to = Math.min(train.size(), from + batchSize);
             Map<String, RuntimeValue> feeds = new HashMap<>(train.rows(columns, progress.order(), from, to));
-            Map<String, RuntimeValue> out = runStep(feeds, to - from);
+            Map<String, RuntimeValue> out = runStep(feeds, to - from, b + 1);
+            if (out == null) {
+                progress = new Checkpoint.EpochProgress(progress.order(), b + 1, progress.lossSum(), progress.correct());
+                continue;
+            }
             double loss = ((Tensor) out.get(TrainingGraphs.LOSS)).getDouble(0);
             long right = first == null ? 0
                     : Metrics.correct((Tensor) out.get(first.output()), (Tensor) feeds.get(first.labelColumn()));
@@ -184,7 +199,8 @@ public final class Trainer implements AutoCloseable {
                 val, seconds, trained / seconds);
     }
 
-    private Map<String, RuntimeValue> runStep(Map<String, RuntimeValue> feeds, int rows) {
+    /** Runs one step and keeps its results; null when the step was skipped for a non-finite value. */
+    private Map<String, RuntimeValue> runStep(Map<String, RuntimeValue> feeds, int rows, int batch) {
         if (trainSession == null) {
             trainSession = Session.open(stepGraph.model(), sessionOptions);
         }
@@ -196,6 +212,16 @@ public final class Trainer implements AutoCloseable {
             feeds.put(m.input(), mask(m, rows));
         }
         Map<String, RuntimeValue> out = trainSession.run(feeds);
+        NonFiniteGuard.Finding bad = NonFiniteGuard.check(out, stepGraph.trainable(), updatedValues());
+        if (bad != null) {
+            String message = bad.describe(step);
+            if (onNonFinite == NonFinitePolicy.STOP) {
+                throw new NonFiniteTrainingException(message + "; weights and optimizer state are left as before the step", step, bad.tensor());
+            }
+            skippedSteps++;
+            listeners.forEach(l -> l.onStepSkipped(this, epoch + 1, batch, message));
+            return null;
+        }
         for (String p : stepGraph.trainable()) {
             params.set(p, (Tensor) out.get(TrainingGraphs.next(p)));
         }
@@ -207,6 +233,14 @@ public final class Trainer implements AutoCloseable {
         }
         step++;
         return out;
+    }
+
+    private List<String> updatedValues() {
+        List<String> names = new ArrayList<>();
+        stepGraph.trainable().forEach(p -> names.add(TrainingGraphs.next(p)));
+        optimizerState.keySet().forEach(s -> names.add(TrainingGraphs.next(s)));
+        stepGraph.bufferUpdates().keySet().forEach(b -> names.add(TrainingGraphs.next(b)));
+        return names;
     }
 
     private Tensor mask(NetBuilder.MaskSpec m, int rows) {
@@ -368,6 +402,7 @@ public final class Trainer implements AutoCloseable {
         private final List<Pattern> frozen = new ArrayList<>();
         private final List<TrainingListener> listeners = new ArrayList<>();
         private SessionOptions sessionOptions = SessionOptions.defaults();
+        private NonFinitePolicy onNonFinite = NonFinitePolicy.STOP;
 
         private Builder(Network network) {
             this.network = Objects.requireNonNull(network, "network");
@@ -409,6 +444,15 @@ public final class Trainer implements AutoCloseable {
 
         public Builder listener(TrainingListener l) {
             listeners.add(Objects.requireNonNull(l, "listener"));
+            return this;
+        }
+
+        /**
+         * What to do when a step's loss, a gradient or an updated weight is NaN or infinite: stop with
+         * {@link NonFiniteTrainingException} (the default) or skip the step. Checked every step on the host.
+         */
+        public Builder onNonFinite(NonFinitePolicy policy) {
+            this.onNonFinite = Objects.requireNonNull(policy, "policy");
             return this;
         }
 

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 
 /**
  * Builds the three graphs a trainer runs: the training step (forward, total loss, autodiff, optional
- * clipping by global norm, one optimizer node), evaluation (inference form plus losses) and inference.
+ * clipping by global norm, one optimizer node; it also returns each raw gradient), evaluation (inference form plus losses) and inference.
  * Parameters, optimizer state, the learning rate ({@value #LR}) and the update count ({@value #STEP}) are
  * graph inputs, so the trainer keeps them as tensors between steps and feeds them back. Stateless.
  */
@@ -71,6 +71,8 @@ final class TrainingGraphs {
         List<String> grads = new ArrayList<>();
         for (String p : trainable) {
             grads.add(GradientNames.of(p));
+            // returned so the trainer can name a non-finite gradient; they are computed anyway
+            g.output(new Value(GradientNames.of(p), new ValueType.TensorType(params.get(p).dtype(), params.get(p).shape())));
         }
         if (clipNorm > 0) {
             grads = clipByGlobalNorm(g, grads, clipNorm);

@@ -20,6 +20,13 @@ public interface TrainingListener {
     }
 
     /**
+     * A step was dropped because it produced a non-finite value ({@link NonFinitePolicy#SKIP_STEP});
+     * {@code reason} names the tensor and index, as {@link NonFiniteTrainingException} would.
+     */
+    default void onStepSkipped(Trainer trainer, int epoch, int batch, String reason) {
+    }
+
+    /**
      * One step's figures.
      *
      * @param epoch   1-based epoch

@@ -134,9 +134,9 @@ class SessionTest {
         s.close();
         Map<String, RuntimeValue> feeds = Map.of("x", Tensor.of(new float[4], 1, 4));
         for (Executable use : List.<Executable>of(() -> s.run(feeds), () -> s.run(feeds, List.of("y")), s::inputs, s::outputs, s::model,
-                s::assignment, s::backendSummary)) {
+                s::assignment, s::backendSummary, s::profile, () -> s.profiling(true))) {
             IllegalStateException e = assertThrows(IllegalStateException.class, use);
-            assertEquals("session is closed", e.getMessage());
+            assertEquals("session for graph 'dense' is closed; open a new session to run it again", e.getMessage());
         }
     }
 
@@ -175,9 +175,15 @@ class SessionTest {
         SessionOptions checked = options().toBuilder().checkNonFinite(true).build();
         try (Session s = Session.open(model(g), checked)) {
             InvalidInputException in = assertThrows(InvalidInputException.class, () -> s.run(Map.of("x", Tensor.of(new float[] {Float.NaN}, 1, 1))));
-            assertTrue(in.getMessage().startsWith("input 'x': element 0 is NaN"), in.getMessage());
+            assertTrue(in.getMessage().startsWith("input 'x': NaN at index [0,0] (element 0)"), in.getMessage());
             ExecutionException out = assertThrows(ExecutionException.class, () -> s.run(Map.of("x", Tensor.of(new float[] {3e38f}, 1, 1))));
-            assertTrue(out.getMessage().startsWith("output 'y' (from node 'matmul_y' (MatMul)): element 0 is +Inf"), out.getMessage());
+            assertTrue(out.getMessage().startsWith("output 'y' (from node 'matmul_y' (MatMul)): +Inf at index [0,0] (element 0)"), out.getMessage());
+        }
+        Graph wide = Graph.builder("rows").input(floats("x", 2, 3)).output(floats("y", 2, 3)).node(node("Neg", in("x"), "y")).build();
+        try (Session s = Session.open(model(wide), checked)) {
+            float[] x = {1, 2, 3, 4, Float.NEGATIVE_INFINITY, Float.NaN};
+            InvalidInputException in = assertThrows(InvalidInputException.class, () -> s.run(Map.of("x", Tensor.of(x, 2, 3))));
+            assertEquals("input 'x': -Inf at index [1,1] (element 4); the session refuses non-finite values (checkNonFinite)", in.getMessage());
         }
         try (Session s = Session.open(model(g), options())) {
             assertTrue(Float.isInfinite(((Tensor) s.run(Map.of("x", Tensor.of(new float[] {3e38f}, 1, 1))).get("y")).floatData()[0]),

@@ -131,6 +131,28 @@ class CheckpointTest {
         assertTrue(e.getMessage().contains("checksum"), e.getMessage());
     }
 
+    @Test
+    void everyTruncationAndAFlippedBitAreRefusedNamingTheFile() throws IOException {
+        Path good = dir.resolve("good.ckpt");
+        try (Trainer t = trainer()) {
+            t.fit(Blobs.make(16, 6), null, 1);
+            t.saveCheckpoint(good);
+        }
+        byte[] all = Files.readAllBytes(good);
+        Path bad = dir.resolve("bad.ckpt");
+        for (int length : new int[] {0, 11, 12, all.length / 3, all.length - 9, all.length - 8, all.length - 1}) {
+            Files.write(bad, java.util.Arrays.copyOf(all, length));
+            KilnException e = assertThrows(KilnException.class, () -> Checkpoint.read(bad), "torn at " + length + " of " + all.length);
+            assertTrue(e.getMessage().startsWith("checkpoint " + bad + ": "), e.getMessage());
+        }
+        byte[] flipped = all.clone();
+        flipped[all.length / 2] ^= 0x10;
+        Files.write(bad, flipped);
+        KilnException e = assertThrows(KilnException.class, () -> Checkpoint.read(bad));
+        assertTrue(e.getMessage().contains("checksum mismatch"), e.getMessage());
+        assertEquals(1, Checkpoint.read(good).epoch(), "the intact file still reads");
+    }
+
     private static void assertSameTensors(Map<String, Tensor> expected, Map<String, Tensor> actual) {
         assertEquals(expected.keySet(), actual.keySet());
         expected.forEach((k, v) -> assertArrayEquals(v.floatData(), actual.get(k).floatData(), k));

@@ -1,6 +1,7 @@
 package dev.kiln.backend.cpu.kernels.linalg;
 
 import dev.kiln.backend.cpu.CpuExecution;
+import dev.kiln.backend.cpu.CpuNativeMemory;
 import java.util.Arrays;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
@@ -53,9 +54,12 @@ public final class Blas {
                 a, aOff + (transA ? r0 : r0 * lda), lda, b, bOff + (transB ? c0 * ldb : c0), ldb, c, cOff + r0 * ldc + c0, ldc));
     }
 
-    /** Copies {@code length} floats from {@code src[offset..]} into native memory for repeated use as an operand. */
+    /**
+     * Copies {@code length} floats from {@code src[offset..]} into native memory for repeated use as an operand.
+     * Packed while a kernel compiles, the memory belongs to the backend and is freed when it closes.
+     */
     public static NativeFloats pack(float[] src, int offset, int length) {
-        FloatPointer p = new FloatPointer(Math.max(1, length));
+        FloatPointer p = CpuNativeMemory.track(new FloatPointer(Math.max(1, length)));
         p.put(src, offset, length);
         return new NativeFloats(p, length);
     }
@@ -208,7 +212,8 @@ public final class Blas {
 
     /**
      * Floats in native memory: weights prepacked by {@link #pack} (immutable afterwards) or a thread's
-     * {@link #scratch}. Freed when unreachable.
+     * {@link #scratch}. Packed weights are freed when their backend closes ({@link CpuNativeMemory}); the
+     * rest when unreachable.
      */
     public static final class NativeFloats {
         private final FloatPointer pointer;

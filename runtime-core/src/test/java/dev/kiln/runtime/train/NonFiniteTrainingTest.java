@@ -1,0 +1,136 @@
+package dev.kiln.runtime.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.api.tensor.Tensor;
+import dev.kiln.runtime.train.layers.Activation;
+import dev.kiln.runtime.train.layers.Dense;
+import dev.kiln.runtime.train.layers.Layer;
+import dev.kiln.runtime.train.layers.NetBuilder;
+import dev.kiln.runtime.train.layers.Sequential;
+import dev.kiln.runtime.train.layers.Sym;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A step that yields NaN or infinity stops training naming the tensor, or is skipped, and never reaches the weights. */
+class NonFiniteTrainingTest {
+    /**
+     * {@code y = x * sqrt(s)} with s starting at 0: the forward pass and the loss are finite, but the gradient
+     * of s is 0.5 / sqrt(0) times a non-zero sum, so only that one gradient is infinite (or NaN).
+     */
+    private record SqrtGate() implements Layer {
+        @Override
+        public Sym apply(NetBuilder net, Sym input) {
+            String s = net.parameter(net.layerName("gate") + ".scale", new long[] {1}, () -> new float[1]);
+            return new Sym(net.op("Mul", List.of(input.name(), net.op("Sqrt", List.of(s)))), input.shape());
+        }
+    }
+
+    private static Network gated() {
+        return Network.of("x", new long[] {3}, Sequential.of(new Dense(4, Activation.RELU), new SqrtGate(), new Dense(2, Activation.SOFTMAX)),
+                Losses.categoricalCrossEntropy());
+    }
+
+    /** Copies of every parameter after each completed step, and the reason of every skip. */
+    private static final class Recorder implements TrainingListener {
+        final List<Map<String, Tensor>> afterStep = new ArrayList<>();
+        final List<String> skipReasons = new ArrayList<>();
+
+        @Override
+        public void onBatchEnd(Trainer trainer, BatchResult batch) {
+            afterStep.add(copy(trainer.parameters().all()));
+        }
+
+        @Override
+        public void onStepSkipped(Trainer trainer, int epoch, int batch, String reason) {
+            skipReasons.add(reason);
+        }
+    }
+
+    private static Map<String, Tensor> copy(Map<String, Tensor> params) {
+        Map<String, Tensor> c = new LinkedHashMap<>();
+        params.forEach((k, v) -> c.put(k, Tensor.of(v.floatData().clone(), v.dims())));
+        return c;
+    }
+
+    private static void assertSame(Map<String, Tensor> expected, Map<String, Tensor> actual) {
+        assertEquals(expected.keySet(), actual.keySet());
+        expected.forEach((k, v) -> assertTrue(v.contentEquals(actual.get(k)), "parameter '" + k + "' changed"));
+    }
+
+    private static void assertFinite(Map<String, Tensor> params) {
+        params.forEach((k, v) -> {
+            for (float f : v.floatData()) {
+                assertTrue(Float.isFinite(f), "parameter '" + k + "' holds " + f);
+            }
+        });
+    }
+
+    /** Blobs with sample {@code bad} turned into NaN. */
+    private static Dataset blobsWithNaN(int n, int bad) {
+        Dataset d = Blobs.make(n, 4);
+        float[] x = d.column("x").floatData().clone();
+        x[bad * 3 + 1] = Float.NaN;
+        return Dataset.of(Map.of("x", Tensor.of(x, n, 3), "label", d.column("label")));
+    }
+
+    @Test
+    void aNonFiniteGradientStopsTrainingNamingThatParameterAndLeavesTheWeights() {
+        Recorder rec = new Recorder();
+        try (Trainer t = Trainer.builder(gated()).optimizer(Optimizer.sgd(0.1, 0)).batchSize(8).seed(3).listener(rec).build()) {
+            Map<String, Tensor> before = copy(t.parameters().all());
+            NonFiniteTrainingException e = assertThrows(NonFiniteTrainingException.class, () -> t.fit(Blobs.make(32, 1), null, 1));
+            assertEquals("gate_0.scale_grad", e.tensor());
+            assertEquals(0, e.step());
+            assertTrue(e.getMessage().startsWith("training step 0: the gradient of parameter 'gate_0.scale' ('gate_0.scale_grad') has "),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("Inf at index [0] (element 0)") || e.getMessage().contains("NaN at index [0] (element 0)"),
+                    e.getMessage());
+            assertTrue(e.getMessage().endsWith("; non-finite gradients: [gate_0.scale]; weights and optimizer state are left as before the step"),
+                    e.getMessage());
+            assertSame(before, t.parameters().all());
+            assertEquals(0, t.step());
+            assertTrue(rec.afterStep.isEmpty());
+        }
+    }
+
+    @Test
+    void aNonFiniteLossStopsTrainingNamingTheLossAfterTheGoodSteps() {
+        Recorder rec = new Recorder();
+        try (Trainer t = Trainer.builder(TrainerTest.quickstartNetwork()).optimizer(Optimizer.adam(0.01)).batchSize(8).seed(5).listener(rec)
+                .onNonFinite(NonFinitePolicy.STOP).build()) {
+            NonFiniteTrainingException e = assertThrows(NonFiniteTrainingException.class, () -> t.fit(blobsWithNaN(64, 40), null, 1));
+            assertEquals("loss", e.tensor());
+            assertTrue(e.getMessage().startsWith("training step " + e.step() + ": the loss is non-finite: NaN (scalar)"),
+                    e.getMessage());
+            assertEquals(rec.afterStep.size(), e.step(), "every step before the bad batch completed");
+            assertTrue(e.step() < 8);
+            assertSame(rec.afterStep.get(rec.afterStep.size() - 1), t.parameters().all());
+        }
+    }
+
+    @Test
+    void skipStepDropsTheBadBatchEachEpochAndTrainsOnTheRest() {
+        Recorder rec = new Recorder();
+        Dataset train = blobsWithNaN(64, 40);
+        try (Trainer t = Trainer.builder(TrainerTest.quickstartNetwork()).optimizer(Optimizer.adam(0.05)).batchSize(8).seed(5).listener(rec)
+                .onNonFinite(NonFinitePolicy.SKIP_STEP).build()) {
+            double before = t.evaluate(Blobs.make(64, 4)).loss();
+            List<EpochResult> history = t.fit(train, null, 3);
+            assertEquals(3, t.skippedSteps(), "one batch per epoch holds the NaN sample");
+            assertEquals(3 * 8 - 3, t.step(), "skipped steps do not count as updates");
+            assertEquals(3, rec.skipReasons.size());
+            for (String reason : rec.skipReasons) {
+                assertTrue(reason.contains(": the loss is non-finite: NaN"), reason);
+            }
+            assertFinite(t.parameters().all());
+            history.forEach(h -> assertTrue(Double.isFinite(h.loss()), "epoch loss " + h.loss()));
+            assertTrue(t.evaluate(Blobs.make(64, 4)).loss() < before, "training went on with the good batches");
+        }
+    }
+}
