@@ -72,7 +72,7 @@ final class FuzzCommand implements Callable<Integer> {
     }
 
     private static String line(FuzzResult r) {
-        return "#" + r.index() + " " + r.outcome() + " " + r.source() + " " + r.mutations() + (r.synthesized() ? " synth" : "")
+        return "#" + r.index() + " " + r.outcome() + " " + r.source() + " " + r.mutations() + (r.synthesized() ? " synth" : "") + (r.inputSeed() != 0 ? " extreme-input" : "")
                 + " (" + r.millis() + " ms): " + r.detail();
     }
 

@@ -24,8 +24,9 @@ import java.util.Map;
 
 /**
  * The child JVM of a fuzz run: reads one request per line from standard input
- * ({@code modelFile TAB caseDir TAB synthesize}), loads the model, opens a session, runs it on the
- * case's inputs (or on inputs made from the declared types), and answers one line
+ * ({@code modelFile TAB caseDir TAB synthesize TAB inputSeed}), loads the model, opens a session, runs it on the
+ * case's inputs (or on inputs made from the declared types; with a non-zero input seed one element of an
+ * integer input, where shapes, indices and counts live, is set to an extreme value), and answers one line
  * {@code @@fuzz OUTCOME TAB detail} on standard output. An {@link Error} is reported and then ends the
  * process, since the heap may not be usable after it. Single-threaded.
  */
@@ -47,7 +48,7 @@ public final class FuzzChild {
             String reply;
             boolean fatal = false;
             try {
-                runCase(Path.of(parts[0]), parts[1].isEmpty() ? null : Path.of(parts[1]), Boolean.parseBoolean(parts[2]));
+                runCase(Path.of(parts[0]), parts[1].isEmpty() ? null : Path.of(parts[1]), Boolean.parseBoolean(parts[2]), Long.parseLong(parts[3]));
                 reply = FuzzOutcome.OK + "\t";
             } catch (KilnException e) {
                 reply = FuzzOutcome.TYPED + "\t" + e.getClass().getSimpleName() + wrapped(e) + ": " + oneLine(e.getMessage());
@@ -68,7 +69,7 @@ public final class FuzzChild {
         }
     }
 
-    static void runCase(Path modelFile, Path caseDir, boolean synthesize) throws Exception {
+    static void runCase(Path modelFile, Path caseDir, boolean synthesize, long inputSeed) throws Exception {
         Model model = ModelFormats.reader("onnx").read(modelFile, ModelLoadOptions.defaults());
         try (Session s = Session.open(model, SessionOptions.builder().threads(1).build())) {
             List<Value> required = model.graph().requiredInputs();
@@ -83,7 +84,33 @@ public final class FuzzChild {
                     feeds.put(v.name(), value);
                 }
             }
+            if (inputSeed != 0) {
+                extremeElement(feeds, new java.util.SplittableRandom(inputSeed));
+            }
             s.run(feeds);
+        }
+    }
+
+    private static final long[] EXTREMES = {-1, 0, -2, 1L << 16, 1L << 28, 50_000_000, 1L << 31, 1L << 40, Long.MAX_VALUE, Long.MIN_VALUE};
+
+    private static void extremeElement(Map<String, RuntimeValue> feeds, java.util.SplittableRandom rng) {
+        List<String> ints = feeds.entrySet().stream().filter(e -> e.getValue() instanceof Tensor t && t.elementCount() > 0
+                && (t.dtype() == dev.kiln.api.tensor.DType.INT64 || t.dtype() == dev.kiln.api.tensor.DType.INT32)).map(Map.Entry::getKey).toList();
+        if (ints.isEmpty()) {
+            return;
+        }
+        String name = ints.get(rng.nextInt(ints.size()));
+        Tensor t = (Tensor) feeds.get(name);
+        long v = EXTREMES[rng.nextInt(EXTREMES.length)];
+        int at = rng.nextInt((int) t.elementCount());
+        if (t.dtype() == dev.kiln.api.tensor.DType.INT64) {
+            long[] d = t.longData().clone();
+            d[at] = v;
+            feeds.put(name, Tensor.of(d, t.dims()));
+        } else {
+            int[] d = t.intData().clone();
+            d[at] = (int) v;
+            feeds.put(name, Tensor.of(d, t.dims()));
         }
     }
 

@@ -36,11 +36,11 @@ final class FuzzChildProcess implements AutoCloseable {
     }
 
     /** The outcome and detail for one request, within {@code timeout}. */
-    String[] request(Path model, Path caseDir, boolean synthesize, Duration timeout) throws IOException, InterruptedException {
+    String[] request(Path model, Path caseDir, boolean synthesize, long inputSeed, Duration timeout) throws IOException, InterruptedException {
         if (process == null || !process.isAlive()) {
             start();
         }
-        stdin.write(model + "\t" + (caseDir == null ? "" : caseDir.toString()) + "\t" + synthesize + "\n");
+        stdin.write(model + "\t" + (caseDir == null ? "" : caseDir.toString()) + "\t" + synthesize + "\t" + inputSeed + "\n");
         stdin.flush();
         String line = replies.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (line == null) {

@@ -2,8 +2,11 @@ package dev.kiln.samples.fuzz;
 
 import java.util.List;
 
-/** One fuzz case: its index under the seed, the source test case, the mutations, and how it ended. */
-public record FuzzResult(int index, String source, List<String> mutations, boolean synthesized, FuzzOutcome outcome, String detail,
+/**
+ * One fuzz case: its index under the seed, the source test case, the mutations, the inputs used
+ * (synthesized or the case's; a non-zero input seed made one integer element extreme), and how it ended.
+ */
+public record FuzzResult(int index, String source, List<String> mutations, boolean synthesized, long inputSeed, FuzzOutcome outcome, String detail,
         long millis) {
     /** The exception class for typed and untyped outcomes ({@code ModelLoadException}), else the outcome's name. */
     public String kind() {

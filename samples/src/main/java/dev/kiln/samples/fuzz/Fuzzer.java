@@ -97,12 +97,13 @@ public final class Fuzzer {
         int source = rng.nextInt(cases.size());
         ModelMutator.Result mutated = new ModelMutator().mutate(originals[source], rng);
         boolean synthesize = rng.nextInt(5) == 0;
+        long inputSeed = rng.nextInt(4) == 0 ? rng.nextLong() | 1 : 0;
         Path model = workDir.resolve("model.onnx");
         Files.write(model, mutated.bytes());
         long t0 = System.nanoTime();
-        String[] answer = child.request(model, cases.get(source), synthesize, timeout);
+        String[] answer = child.request(model, cases.get(source), synthesize, inputSeed, timeout);
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        FuzzResult r = new FuzzResult(index, cases.get(source).getFileName().toString(), mutated.applied(), synthesize,
+        FuzzResult r = new FuzzResult(index, cases.get(source).getFileName().toString(), mutated.applied(), synthesize, inputSeed,
                 FuzzOutcome.valueOf(answer[0]), answer[1], ms);
         if (!r.outcome().allowed()) {
             saveReproducer(r, mutated.bytes(), cases.get(source));
@@ -115,6 +116,7 @@ public final class Fuzzer {
         Files.write(dir.resolve("model.onnx"), bytes);
         String note = "seed: " + seed + "\nindex: " + r.index() + "\nsource case: " + source + "\nmutations: " + r.mutations()
                 + "\ninputs: " + (r.synthesized() ? "synthesized from the declared types" : "the source case's test_data_set_0")
+                + (r.inputSeed() != 0 ? ", one integer element made extreme (input seed " + r.inputSeed() + ")" : "")
                 + "\noutcome: " + r.outcome() + "\ndetail: " + r.detail()
                 + "\nrerun: java -jar samples/target/kiln.jar fuzz " + source.getParent() + " --seed " + seed + " --only " + r.index() + "\n";
         Files.writeString(dir.resolve("README.txt"), note);

@@ -30,7 +30,7 @@ public final class ModelMutator {
     }
 
     private static final long[] EXTREME_INTS = {-1, 0, 1, -2, 7, 1L << 31, (1L << 31) - 1, -(1L << 31), 1L << 40, Long.MAX_VALUE,
-        Long.MIN_VALUE, 1L << 62, 100_000, -100_000};
+        Long.MIN_VALUE, 1L << 62, 100_000, -100_000, 1L << 16, 1L << 28, 50_000_000, 3_000};
     private static final float[] EXTREME_FLOATS = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -1f, 1e30f, -1e-30f};
 
     /** A mutated model and the mutations applied, in order. */
