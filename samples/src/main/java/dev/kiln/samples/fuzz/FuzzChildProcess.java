@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class FuzzChildProcess implements AutoCloseable {
     private static final String EOF = "\u0000eof";
+    /** JVM start-up on a loaded machine can be slow; it is not counted against a case's time limit. */
+    private static final Duration STARTUP_LIMIT = Duration.ofMinutes(3);
 
     private final List<String> command;
     private final Path stderrLog;
@@ -38,7 +40,11 @@ final class FuzzChildProcess implements AutoCloseable {
     /** The outcome and detail for one request, within {@code timeout}. */
     String[] request(Path model, Path caseDir, boolean synthesize, long inputSeed, Duration timeout) throws IOException, InterruptedException {
         if (process == null || !process.isAlive()) {
-            start();
+            String failed = start();
+            if (failed != null) {
+                kill();
+                return new String[] {FuzzOutcome.CRASH.name(), failed};
+            }
         }
         stdin.write(model + "\t" + (caseDir == null ? "" : caseDir.toString()) + "\t" + synthesize + "\t" + inputSeed + "\n");
         stdin.flush();
@@ -59,7 +65,8 @@ final class FuzzChildProcess implements AutoCloseable {
         return new String[] {parts[0], parts.length > 1 ? parts[1] : ""};
     }
 
-    private void start() throws IOException {
+    /** Starts a child and waits until it is ready; null when it is, else why it is not. */
+    private String start() throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(stderrLog.toFile()));
         process = pb.start();
         stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
@@ -80,6 +87,14 @@ final class FuzzChildProcess implements AutoCloseable {
         }, "kiln-fuzz-reader");
         reader.setDaemon(true);
         reader.start();
+        String ready = queue.poll(STARTUP_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        if (ready == null) {
+            return "child JVM not ready within " + STARTUP_LIMIT.toSeconds() + " s of starting";
+        }
+        if (ready.equals(EOF)) {
+            return "child JVM exited while starting, status " + process.waitFor() + " (its stderr: " + stderrLog + ")";
+        }
+        return null;
     }
 
     private void kill() {
