@@ -33,7 +33,7 @@ class FuzzerTest {
 
     @Test
     void mutatedNodeSuiteModelsOnlySucceedOrFailTyped() throws Exception {
-        Path suite = findSuite();
+        Path suite = dev.kiln.samples.conformance.CaseFolders.nodeSuite();
         assumeTrue(suite != null, "ONNX node test suite not found (shared/onnx-conformance/node beside the project); skipping");
         List<Path> cases = ConformanceRunner.findCases(List.of(suite));
         FuzzReport report = Fuzzer.builder().cases(cases).seed(20261129).count(300).timeout(Duration.ofSeconds(20)).workers(2)
@@ -95,15 +95,5 @@ class FuzzerTest {
                 .node(Node.builder("Relu").name("r").inputs("x").outputs("y").build())
                 .output("y", ValueType.tensor(DType.FLOAT, 2, 3)).build();
         return Model.builder(g).opset("", 13).build();
-    }
-
-    private static Path findSuite() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path candidate = p.resolve("shared/onnx-conformance/node");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
     }
 }
