@@ -3,9 +3,12 @@ package dev.kiln.samples.fuzz;
 import dev.kiln.api.KilnException;
 import dev.kiln.api.format.ModelFormats;
 import dev.kiln.api.format.ModelLoadOptions;
+import dev.kiln.api.ir.Graph;
 import dev.kiln.api.ir.Model;
+import dev.kiln.api.ir.Node;
 import dev.kiln.api.ir.Value;
 import dev.kiln.api.ir.ValueType;
+import dev.kiln.api.tensor.DType;
 import dev.kiln.api.tensor.RuntimeValue;
 import dev.kiln.api.tensor.Shape;
 import dev.kiln.api.tensor.Tensor;
@@ -13,14 +16,18 @@ import dev.kiln.converters.testdata.OnnxTestCaseReader;
 import dev.kiln.runtime.session.Session;
 import dev.kiln.runtime.session.SessionOptions;
 import java.io.BufferedReader;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * The child JVM of a fuzz run: reads one request per line from standard input
@@ -40,7 +47,7 @@ public final class FuzzChild {
     }
 
     public static void main(String[] args) throws Exception {
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         // kernels and libraries must not write into the protocol stream
         System.setOut(System.err);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -88,7 +95,7 @@ public final class FuzzChild {
                 }
             }
             if (inputSeed != 0) {
-                extremeElement(feeds, new java.util.SplittableRandom(inputSeed));
+                extremeElement(feeds, new SplittableRandom(inputSeed));
             }
             s.run(feeds);
         }
@@ -96,9 +103,9 @@ public final class FuzzChild {
 
     private static final long[] EXTREMES = {-1, 0, -2, 1L << 16, 1L << 28, 50_000_000, 1L << 31, 1L << 40, Long.MAX_VALUE, Long.MIN_VALUE};
 
-    private static void extremeElement(Map<String, RuntimeValue> feeds, java.util.SplittableRandom rng) {
+    private static void extremeElement(Map<String, RuntimeValue> feeds, SplittableRandom rng) {
         List<String> ints = feeds.entrySet().stream().filter(e -> e.getValue() instanceof Tensor t && t.elementCount() > 0
-                && (t.dtype() == dev.kiln.api.tensor.DType.INT64 || t.dtype() == dev.kiln.api.tensor.DType.INT32)).map(Map.Entry::getKey).toList();
+                && (t.dtype() == DType.INT64 || t.dtype() == DType.INT32)).map(Map.Entry::getKey).toList();
         if (ints.isEmpty()) {
             return;
         }
@@ -106,7 +113,7 @@ public final class FuzzChild {
         Tensor t = (Tensor) feeds.get(name);
         long v = EXTREMES[rng.nextInt(EXTREMES.length)];
         int at = rng.nextInt((int) t.elementCount());
-        if (t.dtype() == dev.kiln.api.tensor.DType.INT64) {
+        if (t.dtype() == DType.INT64) {
             long[] d = t.longData().clone();
             d[at] = v;
             feeds.put(name, Tensor.of(d, t.dims()));
@@ -119,9 +126,9 @@ public final class FuzzChild {
 
     /** Loads the runtime's classes and kernels once, so that a case's time limit measures the case, not JVM start-up. */
     private static void warmUp() {
-        dev.kiln.api.ir.Graph g = dev.kiln.api.ir.Graph.builder("warm-up").input("x", ValueType.tensor(dev.kiln.api.tensor.DType.FLOAT, 2))
-                .node(dev.kiln.api.ir.Node.builder("Relu").name("r").inputs("x").outputs("y").build())
-                .output("y", ValueType.tensor(dev.kiln.api.tensor.DType.FLOAT, 2)).build();
+        Graph g = Graph.builder("warm-up").input("x", ValueType.tensor(DType.FLOAT, 2))
+                .node(Node.builder("Relu").name("r").inputs("x").outputs("y").build())
+                .output("y", ValueType.tensor(DType.FLOAT, 2)).build();
         try (Session s = Session.open(Model.builder(g).opset("", 13).build(), SessionOptions.builder().threads(1).build())) {
             s.run(Map.of("x", Tensor.of(new float[] {-1, 1}, 2)));
         }
@@ -142,7 +149,7 @@ public final class FuzzChild {
         }
         if (count > MAX_SYNTH_ELEMENTS) {
             // the model declares something huge: feed a small tensor and let input validation speak
-            java.util.Arrays.fill(dims, 1);
+            Arrays.fill(dims, 1);
         }
         return Tensor.zeros(t.elementType(), dims);
     }
