@@ -28,6 +28,12 @@ public interface ModelReader {
     default Model read(Path path, ModelLoadOptions options) {
         byte[] bytes;
         try {
+            long size = Files.size(path);
+            // a protobuf message cannot exceed 2 GiB; reading a larger file would only exhaust the heap
+            if (size > Integer.MAX_VALUE - 8) {
+                throw new ModelLoadException("model file " + path + " is " + size + " bytes, more than a protobuf model can hold (2 GiB);"
+                        + " larger models keep their weights in external data");
+            }
             bytes = Files.readAllBytes(path);
         } catch (IOException e) {
             throw new ModelLoadException("cannot read model file " + path + ": " + e.getMessage(), e);

@@ -417,8 +417,21 @@ public final class Tensor implements RuntimeValue {
         return v >= 0 ? v : ((v >>> 1) | (v & 1)) * 2.0;
     }
 
-    /** A new zeroed array of the given storage kind and length. */
+    /**
+     * A new zeroed array of the given storage kind and length. A length the Java heap cannot hold is an
+     * {@link dev.kiln.api.ExecutionException} (a model may ask for any size; the failed allocation
+     * leaves the heap usable), not an {@link OutOfMemoryError}.
+     */
     public static Object newArray(DType.Storage kind, int length) {
+        try {
+            return allocate(kind, length);
+        } catch (OutOfMemoryError e) {
+            throw new dev.kiln.api.ExecutionException("cannot allocate a " + kind.name().toLowerCase(java.util.Locale.ROOT) + " array of "
+                    + length + " elements: the Java heap (-Xmx " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB) cannot hold it", e);
+        }
+    }
+
+    private static Object allocate(DType.Storage kind, int length) {
         return switch (kind) {
             case FLOAT -> new float[length];
             case DOUBLE -> new double[length];

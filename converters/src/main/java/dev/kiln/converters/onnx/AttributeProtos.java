@@ -90,11 +90,16 @@ final class AttributeProtos {
 
     private static AttributeType typeOf(AttributeProto a, String where) {
         if (a.getType() != AttributeProto.AttributeType.UNDEFINED) {
+            AttributeType declared;
             try {
-                return AttributeType.fromCode(a.getType().getNumber());
+                declared = AttributeType.fromCode(a.getType().getNumber());
             } catch (IllegalArgumentException e) {
                 throw new ModelLoadException(where + ": " + e.getMessage(), e);
             }
+            if (!singleValuePresent(a, declared) && hasAnyValue(a)) {
+                throw new ModelLoadException(where + ": declared " + declared + " but its value is in the field of another type");
+            }
+            return declared;
         }
         // models from before the type field existed: the single value field that is set decides
         if (a.hasF()) {
@@ -119,6 +124,25 @@ final class AttributeProtos {
             return AttributeType.GRAPHS;
         }
         throw new ModelLoadException(where + ": has no type and no value");
+    }
+
+    /** False when a single-valued type's field is unset; lists may legitimately be empty. */
+    private static boolean singleValuePresent(AttributeProto a, AttributeType t) {
+        return switch (t) {
+            case FLOAT -> a.hasF();
+            case INT -> a.hasI();
+            case STRING -> a.hasS();
+            case TENSOR -> a.hasT();
+            case GRAPH -> a.hasG();
+            case SPARSE_TENSOR -> a.hasSparseTensor();
+            case TYPE_PROTO -> a.hasTp();
+            default -> true;
+        };
+    }
+
+    private static boolean hasAnyValue(AttributeProto a) {
+        return a.hasF() || a.hasI() || a.hasS() || a.hasT() || a.hasG() || a.hasSparseTensor() || a.hasTp()
+                || a.getFloatsCount() + a.getIntsCount() + a.getStringsCount() + a.getTensorsCount() + a.getGraphsCount() > 0;
     }
 
     private static float[] floats(AttributeProto a) {

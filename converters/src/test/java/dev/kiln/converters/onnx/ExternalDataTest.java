@@ -82,9 +82,42 @@ class ExternalDataTest {
     }
 
     @Test
-    void negativeOrMalformedOffsetIsRefused() {
+    void negativeOffsetIsRefused() {
         assertRefused("weights.bin", "negative", "-4", "12");
+    }
+
+    @Test
+    void negativeLengthIsRefused() {
+        assertRefused("weights.bin", "negative", "8", "-1");
+    }
+
+    @Test
+    void malformedOffsetIsRefused() {
         assertRefused("weights.bin", "not a number", "4k", "12");
+    }
+
+    @Test
+    void offsetPlusLengthOverflowingALongIsRefused() {
+        assertRefused("weights.bin", "past its end", "8", Long.toString(Long.MAX_VALUE));
+        assertRefused("weights.bin", "past its end", Long.toString(Long.MAX_VALUE - 4), "12");
+    }
+
+    @Test
+    void petabyteLengthIsRefusedBeforeAllocating() {
+        assertRefused("weights.bin", "past its end", "0", Long.toString(1L << 50));
+    }
+
+    @Test
+    void directoryInsteadOfAFileIsRefused() throws IOException {
+        Files.createDirectory(modelDir.resolve("data"));
+        assertRefused("data", "not a regular file", "0", "12");
+    }
+
+    @Test
+    void modelReadFromBytesHasNoFolderForExternalData() {
+        byte[] bytes = modelBytes("weights.bin", "8", "12");
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> new OnnxModelReader().read(bytes, ModelLoadOptions.defaults()));
+        assertTrue(e.getMessage().contains("has no folder"), e.getMessage());
     }
 
     @Test
@@ -105,6 +138,16 @@ class ExternalDataTest {
     }
 
     private Model load(String location, String offset, String length) {
+        Path file = modelDir.resolve("model.onnx");
+        try {
+            Files.write(file, modelBytes(location, offset, length));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return new OnnxModelReader().read(file, ModelLoadOptions.defaults());
+    }
+
+    private static byte[] modelBytes(String location, String offset, String length) {
         TensorProto.Builder t = TensorProto.newBuilder().setName("w").setDataType(DType.FLOAT.code()).addDims(3)
                 .setDataLocation(TensorProto.DataLocation.EXTERNAL).addExternalData(entry("location", location));
         if (offset != null) {
@@ -113,15 +156,8 @@ class ExternalDataTest {
         if (length != null) {
             t.addExternalData(entry("length", length));
         }
-        byte[] bytes = model(13, graph("ext").addInitializer(t).addNode(node("Identity", List.of("w"), List.of("y")))
+        return model(13, graph("ext").addInitializer(t).addNode(node("Identity", List.of("w"), List.of("y")))
                 .addOutput(anyShape("y", DType.FLOAT)).build()).toByteArray();
-        Path file = modelDir.resolve("model.onnx");
-        try {
-            Files.write(file, bytes);
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        return new OnnxModelReader().read(file, ModelLoadOptions.defaults());
     }
 
     private static StringStringEntryProto entry(String k, String v) {

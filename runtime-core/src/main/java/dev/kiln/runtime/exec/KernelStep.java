@@ -54,6 +54,8 @@ final class KernelStep implements Step {
             kernel.execute(ctx);
         } catch (RuntimeException e) {
             throw NodeErrors.inNode(node, e);
+        } catch (OutOfMemoryError e) {
+            throw NodeErrors.outOfMemory(node, e);
         }
         if (timer != null) {
             timer.record(node.domain().isEmpty() ? node.opType() : node.domain() + "::" + node.opType(), backend.id(), System.nanoTime() - start);

@@ -48,6 +48,15 @@ final class NodeErrors {
         return wrapped;
     }
 
+    /**
+     * A kernel's allocation the heap could not satisfy. The failed allocation left the heap usable (the
+     * kernel's partial results are garbage now), so the caller gets a typed failure instead of an Error.
+     */
+    static ExecutionException outOfMemory(Node node, OutOfMemoryError e) {
+        return new ExecutionException("node " + node.describe() + ": the Java heap (" + Runtime.getRuntime().maxMemory() / (1 << 20)
+                + " MiB) cannot hold what the kernel allocates for these inputs (" + e.getMessage() + ")", e);
+    }
+
     /** The detail of an UnsupportedOpException message, without the "unsupported operator X (opset N): " the new one repeats. */
     private static String unsupportedDetail(String message) {
         int end = message.indexOf("): ");

@@ -44,4 +44,18 @@ public final class CaseFolders {
     public static Path passingCase(Path parent, String name) throws IOException {
         return absCase(parent, name, new float[] {-1, 2, -3.5f}, new float[] {1, 2, 3.5f});
     }
+
+    /**
+     * ONNX's node test suite, or null when absent. Tests run in samples/ and the suite sits in a "shared"
+     * folder beside the project root, so look upwards.
+     */
+    public static Path nodeSuite() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            Path candidate = p.resolve("shared/onnx-conformance/node");
+            if (Files.isDirectory(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
 }

@@ -36,23 +36,12 @@ class NodeSuiteConformanceTest {
 
     @BeforeAll
     static void locate() throws IOException {
-        suite = findSuite();
+        suite = CaseFolders.nodeSuite();
         try (InputStream in = NodeSuiteConformanceTest.class.getResourceAsStream("/conformance/passing.txt")) {
             passing = new TreeSet<>();
             new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
                     .filter(l -> !l.isEmpty() && !l.startsWith("#")).forEach(passing::add);
         }
-    }
-
-    // Tests run in samples/; the suite sits in a "shared" folder beside the project root, so look upwards.
-    private static Path findSuite() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path candidate = p.resolve("shared/onnx-conformance/node");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
     }
 
     private static void assumeSuite() {

@@ -148,9 +148,15 @@ final class InferenceSupport {
         return Shape.symbolic(dims.toArray());
     }
 
-    /** A shape of known rank whose dimensions are all unknown. */
-    static Shape unknownDims(int rank) {
-        return Shape.symbolic(new Object[rank]);
+    /** Ranks above this are not believed from declared types: a hostile model could ask for any. */
+    static final int MAX_INFERRED_RANK = 1024;
+
+    /**
+     * A shape of known rank whose dimensions are all unknown; null (unknown rank) for a rank that is
+     * negative or beyond {@link #MAX_INFERRED_RANK}, so a declared length can never size an allocation.
+     */
+    static Shape unknownDims(long rank) {
+        return rank < 0 || rank > MAX_INFERRED_RANK ? null : Shape.symbolic(new Object[(int) rank]);
     }
 
     /** The product of dimensions [from, to): known, a single passing symbol (the others being 1), or null. */

@@ -80,7 +80,7 @@ public final class ReductionSchemas implements OpSchemaProvider {
         }
         Shape axesShape = shapeOf(ctx, 1);
         boolean countKnown = axesShape != null && axesShape.rank() == 1 && axesShape.isKnown(0) && axesShape.dim(0) > 0;
-        return countKnown && axesShape.dim(0) <= in.rank() ? unknownDims(in.rank() - (int) axesShape.dim(0)) : null;
+        return countKnown && axesShape.dim(0) <= in.rank() ? unknownDims(in.rank() - axesShape.dim(0)) : null;
     }
 
     private static List<ValueType> argReduce(InferenceContext ctx) {

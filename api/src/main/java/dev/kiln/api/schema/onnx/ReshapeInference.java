@@ -190,7 +190,7 @@ final class ReshapeInference {
         if (x == null || x.shape() == null || axes == null) {
             Shape count = shapeOf(ctx, 1);
             boolean known = x != null && x.shape() != null && count != null && count.rank() == 1 && count.isKnown(0);
-            return result(ctx, tensor(type, known ? unknownDims(x.shape().rank() + (int) count.dim(0)) : null));
+            return result(ctx, tensor(type, known ? unknownDims(x.shape().rank() + count.dim(0)) : null));
         }
         Shape in = x.shape();
         int rank = in.rank() + axes.length;
@@ -258,6 +258,6 @@ final class ReshapeInference {
 
     /** A shape of unknown sizes whose rank is the known length of a 1-D shape tensor, else null. */
     static Shape rankFromLength(Shape shapeTensor) {
-        return shapeTensor != null && shapeTensor.rank() == 1 && shapeTensor.isKnown(0) ? unknownDims((int) shapeTensor.dim(0)) : null;
+        return shapeTensor != null && shapeTensor.rank() == 1 && shapeTensor.isKnown(0) ? unknownDims(shapeTensor.dim(0)) : null;
     }
 }

@@ -55,6 +55,14 @@ class ReshapeInferenceTest {
     }
 
     @Test
+    void anAbsurdDeclaredShapeLengthGivesAnUnknownRankNotAnAllocation() {
+        // a hostile model declares its shape input int64[2^28]: the output's rank stays unknown
+        assertEquals(new TensorType(F, null), op("Reshape").in(F, 2, 3).in(DType.INT64, 1L << 28).out());
+        assertEquals(new TensorType(F, null), op("Reshape").in(F, 2, 3).in(DType.INT64, 1L << 40).out());
+        assertEquals(dims(null, null, null), op("Reshape").in(F, 2, 3).in(DType.INT64, 3).shape());
+    }
+
+    @Test
     void flatten() {
         assertEquals(dims("N", 60), op("Flatten").in(F, "N", 3, 4, 5).shape());
         assertEquals(dims(1, null), op("Flatten").in(F, "N", 3, 4, 5).attr("axis", 0L).shape());

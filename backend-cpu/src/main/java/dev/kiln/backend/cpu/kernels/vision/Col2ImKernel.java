@@ -30,14 +30,19 @@ final class Col2ImKernel implements Kernel {
         int[] image = toInts(Args.vector(ctx.tensor(1), "Col2Im image_shape"));
         int[] block = toInts(Args.vector(ctx.tensor(2), "Col2Im block_shape"));
         int r = image.length;
-        int[] dil = orDefault(dilations, r, 1);
-        int[] str = orDefault(strides, r, 1);
-        int[] pad = orDefault(pads, 2 * r, 0);
+        int[] dil = orDefault(dilations, "dilations", r, 1, 1);
+        int[] str = orDefault(strides, "strides", r, 1, 1);
+        int[] pad = orDefault(pads, "pads", 2 * r, 0, 0);
         int[] cd = cols.shape().intDims();
         int blockSize = Args.product(block, 0, r);
         int[] outCount = new int[r];
         for (int d = 0; d < r; d++) {
-            outCount[d] = (image[d] + pad[d] + pad[d + r] - (dil[d] * (block[d] - 1) + 1)) / str[d] + 1;
+            long span = (long) image[d] + pad[d] + pad[d + r] - ((long) dil[d] * (block[d] - 1) + 1);
+            if (span < 0 || span / str[d] + 1 > Integer.MAX_VALUE) {
+                throw new InvalidInputException("Col2Im: dimension " + d + " of image " + java.util.Arrays.toString(image) + " with pads "
+                        + java.util.Arrays.toString(pad) + " cannot hold a block of " + block[d] + " dilated by " + dil[d]);
+            }
+            outCount[d] = (int) (span / str[d] + 1);
         }
         int positions = Args.product(outCount, 0, r);
         if (cd.length != 3 || block.length != r || cd[1] % blockSize != 0 || cd[2] != positions) {
@@ -97,10 +102,18 @@ final class Col2ImKernel implements Kernel {
         return out;
     }
 
-    private static int[] orDefault(long[] v, int n, int fill) {
+    /** The attribute's values (or {@code fill} when absent), each checked to lie in [min, int range]. */
+    private static int[] orDefault(long[] v, String name, int n, int fill, int min) {
+        if (v != null && v.length != n) {
+            throw new InvalidInputException("Col2Im attribute '" + name + "' has " + v.length + " values; expected " + n);
+        }
         int[] out = new int[n];
         for (int i = 0; i < n; i++) {
-            out[i] = v == null ? fill : (int) v[i];
+            long x = v == null ? fill : v[i];
+            if (x < min || x > Integer.MAX_VALUE) {
+                throw new InvalidInputException("Col2Im attribute '" + name + "' value " + x + " is out of range; expected at least " + min);
+            }
+            out[i] = (int) x;
         }
         return out;
     }

@@ -19,6 +19,8 @@ final class RoiAlignKernel implements Kernel {
     private final boolean halfPixel;
     private final int outH;
     private final int outW;
+    /** Work bound per ROI: far beyond real detectors (a 7x7 output of 256 channels sampled 64x64 per bin is 2^26). */
+    private static final long MAX_SAMPLES_PER_ROI = 1L << 34;
     private final int samplingRatio;
     private final double scale;
 
@@ -65,6 +67,12 @@ final class RoiAlignKernel implements Kernel {
             double binW = roiW / outW;
             int gridH = samplingRatio > 0 ? samplingRatio : (int) Math.ceil(roiH / outH);
             int gridW = samplingRatio > 0 ? samplingRatio : (int) Math.ceil(roiW / outW);
+            // a huge sampling_ratio or ROI would make this loop run for days: refuse it as a resource bomb
+            double samples = (double) gridH * gridW * c * outH * outW;
+            if (gridH < 0 || gridW < 0 || samples > MAX_SAMPLES_PER_ROI) {
+                throw new dev.kiln.api.ExecutionException("RoiAlign: ROI " + n + " would take " + (long) samples + " samples (a "
+                        + gridH + "x" + gridW + " grid per bin); at most " + MAX_SAMPLES_PER_ROI + " are allowed");
+            }
             int count = Math.max(gridH * gridW, 1);
             for (int ch = 0; ch < c; ch++) {
                 int plane = (int) ((batch[n] * c + ch) * h * w);
