@@ -28,6 +28,9 @@ final class FinetuneMiniLmCommand implements Callable<Integer> {
     @Option(names = "--train-limit", description = "Use at most this many of the 1,500 training messages (default: 1500).")
     int trainLimit = 1500;
 
+    @Option(names = "--test-limit", description = "Evaluate on at most this many of the 500 test messages (default: 500).")
+    int testLimit = 500;
+
     @Option(names = "--unfreeze", description = "How many of the last transformer layers to fine-tune, 1-6 (default: 2).")
     int unfreeze = 2;
 
@@ -53,7 +56,7 @@ final class FinetuneMiniLmCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter w = spec.commandLine().getOut();
         long t0 = System.nanoTime();
-        MiniLmFineTune.Result r = MiniLmFineTune.run(new MiniLmFineTune.Settings(tokens, trainLimit, unfreeze, headEpochs, epochs,
+        MiniLmFineTune.Result r = MiniLmFineTune.run(new MiniLmFineTune.Settings(tokens, trainLimit, testLimit, unfreeze, headEpochs, epochs,
                 batchSize, learningRate, seed), session.toOptions(), out, new ProgressBar(w, System.console() != null), w);
         w.printf(Locale.ROOT, "summary: baseline %.4f -> fine-tuned %.4f on %d test messages; ORT max |diff| %.3g; %.1f s in all%n",
                 r.baselineAccuracy(), r.fineTunedAccuracy(), r.testSize(), r.ortDifference(), (System.nanoTime() - t0) / 1e9);

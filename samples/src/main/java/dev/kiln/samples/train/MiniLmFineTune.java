@@ -46,6 +46,7 @@ public final class MiniLmFineTune {
     /**
      * @param tokens         sequence length every message is cut or padded to
      * @param trainLimit     at most this many training messages (the first of the fixed split)
+     * @param testLimit      at most this many test messages (the first of the fixed split)
      * @param unfreezeLayers how many of the last transformer layers train in stage two (1..6)
      * @param headEpochs     epochs of the baseline head on cached features
      * @param epochs         epochs of stage two
@@ -53,13 +54,13 @@ public final class MiniLmFineTune {
      * @param learningRate   peak AdamW rate of stage two
      * @param seed           seeds the heads, shuffling and dropout
      */
-    public record Settings(int tokens, int trainLimit, int unfreezeLayers, int headEpochs, int epochs, int batchSize,
+    public record Settings(int tokens, int trainLimit, int testLimit, int unfreezeLayers, int headEpochs, int epochs, int batchSize,
                            double learningRate, long seed) {
         public Settings {
             if (unfreezeLayers < 1 || unfreezeLayers > LAYERS) {
                 throw new IllegalArgumentException("unfreeze layers must be in 1.." + LAYERS + ", got " + unfreezeLayers);
             }
-            if (tokens < 8 || tokens > 512 || trainLimit < 2 || epochs < 1 || headEpochs < 1 || batchSize < 1) {
+            if (tokens < 8 || tokens > 512 || trainLimit < 2 || testLimit < 1 || epochs < 1 || headEpochs < 1 || batchSize < 1) {
                 throw new IllegalArgumentException("settings out of range: " + this);
             }
         }
@@ -123,7 +124,8 @@ public final class MiniLmFineTune {
         List<SpamData.Message> trainMessages = SpamData.load("train");
         trainMessages = trainMessages.subList(0, Math.min(s.trainLimit(), trainMessages.size()));
         Dataset train = SpamData.tokenize(trainMessages, tokenizer);
-        Dataset test = SpamData.tokenize(SpamData.load("test"), tokenizer);
+        List<SpamData.Message> testMessages = SpamData.load("test");
+        Dataset test = SpamData.tokenize(testMessages.subList(0, Math.min(s.testLimit(), testMessages.size())), tokenizer);
         w.printf(Locale.ROOT, "finetune-minilm: %d train / %d test messages, %d tokens each%n", train.size(), test.size(), s.tokens());
         w.flush();
 
