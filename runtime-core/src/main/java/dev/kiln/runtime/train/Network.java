@@ -20,13 +20,29 @@ public final class Network {
     private final DType inputType;
     private final long[] inputShape;
     private final Layer body;
+    private final List<ExtraInput> extraInputs;
     private final List<Head> heads;
+
+    /** A further data input (e.g. an attention mask) that layers read by name; fed from the dataset column of that name. */
+    public record ExtraInput(String name, DType dtype, long[] perSampleShape) {
+        public ExtraInput {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(dtype, "dtype");
+            perSampleShape = perSampleShape.clone();
+        }
+
+        @Override
+        public long[] perSampleShape() {
+            return perSampleShape.clone();
+        }
+    }
 
     private Network(Builder b) {
         this.input = b.input;
         this.inputType = b.inputType;
         this.inputShape = b.inputShape.clone();
         this.body = b.body;
+        this.extraInputs = List.copyOf(b.extraInputs);
         this.heads = List.copyOf(b.heads);
     }
 
@@ -55,9 +71,25 @@ public final class Network {
         return heads;
     }
 
+    /** The inputs besides {@link #input()}, in declaration order (empty for most networks). */
+    public List<ExtraInput> extraInputs() {
+        return extraInputs;
+    }
+
+    /** Every data input's name: {@link #input()} then the extra inputs. */
+    public List<String> inputNames() {
+        List<String> names = new ArrayList<>();
+        names.add(input);
+        extraInputs.forEach(e -> names.add(e.name()));
+        return names;
+    }
+
     /** Adds the input and every layer to {@code net}; returns each head's prediction by output name. */
     Map<String, Sym> forward(NetBuilder net) {
         Sym x = net.input(input, inputType, inputShape);
+        for (ExtraInput e : extraInputs) {
+            net.input(e.name(), e.dtype(), e.perSampleShape());
+        }
         Sym features = body.apply(net, x);
         Map<String, Sym> out = new LinkedHashMap<>();
         for (Head h : heads) {
@@ -75,7 +107,14 @@ public final class Network {
         private DType inputType = DType.FLOAT;
         private long[] inputShape;
         private Layer body;
+        private final List<ExtraInput> extraInputs = new ArrayList<>();
         private final List<Head> heads = new ArrayList<>();
+
+        /** Declares a further input of shape [N, perSampleShape...] that layers read by name. */
+        public Builder extraInput(String name, DType dtype, long... perSampleShape) {
+            extraInputs.add(new ExtraInput(name, dtype, perSampleShape));
+            return this;
+        }
 
         public Builder input(String name, long... perSampleShape) {
             return input(name, DType.FLOAT, perSampleShape);
@@ -103,6 +142,11 @@ public final class Network {
             Objects.requireNonNull(body, "network: no body set");
             if (heads.isEmpty()) {
                 throw new IllegalStateException("network: at least one head is needed");
+            }
+            if (extraInputs.stream().map(ExtraInput::name).distinct().count() != extraInputs.size()
+                    || extraInputs.stream().anyMatch(e -> e.name().equals(input))) {
+                throw new IllegalStateException("network: input names must be distinct, got " + input + " and extra inputs "
+                        + extraInputs.stream().map(ExtraInput::name).toList());
             }
             if (heads.stream().map(Head::output).distinct().count() != heads.size()) {
                 throw new IllegalStateException("network: head outputs must be distinct");

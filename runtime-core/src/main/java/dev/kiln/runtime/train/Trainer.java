@@ -287,8 +287,7 @@ public final class Trainer implements AutoCloseable {
         Map<String, List<Tensor>> parts = new LinkedHashMap<>();
         for (int from = 0; from < data.size(); from += batchSize) {
             int to = Math.min(data.size(), from + batchSize);
-            Tensor x = data.rows(List.of(network.input()), order, from, to).get(network.input());
-            predict(x).forEach((k, v) -> parts.computeIfAbsent(k, n -> new ArrayList<>()).add(v));
+            predict(data.rows(network.inputNames(), order, from, to)).forEach((k, v) -> parts.computeIfAbsent(k, n -> new ArrayList<>()).add(v));
         }
         Map<String, Tensor> out = new LinkedHashMap<>();
         parts.forEach((k, list) -> out.put(k, concatRows(list)));
@@ -313,11 +312,21 @@ public final class Trainer implements AutoCloseable {
 
     /** Each head's prediction for a batch of inputs ([N, input shape...]), by output name. */
     public Map<String, Tensor> predict(Tensor input) {
+        return predict(Map.of(network.input(), input));
+    }
+
+    /** Each head's prediction for a batch given every data input by name ({@link Network#inputNames()}). */
+    public Map<String, Tensor> predict(Map<String, Tensor> inputs) {
+        for (String name : network.inputNames()) {
+            if (!inputs.containsKey(name)) {
+                throw new IllegalArgumentException("predict: no value for input '" + name + "'; given " + inputs.keySet());
+            }
+        }
         if (inferSession == null) {
             inferSession = Session.open(TrainingGraphs.inference(network, params), sessionOptions);
         }
         Map<String, RuntimeValue> feeds = new HashMap<>(params.all());
-        feeds.put(network.input(), input);
+        feeds.putAll(inputs);
         Map<String, Tensor> out = new LinkedHashMap<>();
         inferSession.run(feeds).forEach((k, v) -> out.put(k, (Tensor) v));
         return out;
@@ -363,8 +372,7 @@ public final class Trainer implements AutoCloseable {
     }
 
     private List<String> columns() {
-        List<String> c = new ArrayList<>();
-        c.add(network.input());
+        List<String> c = new ArrayList<>(network.inputNames());
         network.heads().forEach(h -> c.add(h.labelColumn()));
         return c;
     }
@@ -437,8 +445,7 @@ public final class Trainer implements AutoCloseable {
 
         /** Freezes parameters whose name matches the glob ({@code *} any run of characters), e.g. "dense_0.*". */
         public Builder freeze(String glob) {
-            frozen.add(Pattern.compile(java.util.Arrays.stream(glob.split("\\*", -1)).map(Pattern::quote)
-                    .reduce((a, b) -> a + ".*" + b).orElse("")));
+            frozen.add(dev.kiln.runtime.train.layers.ImportedGraph.glob(glob));
             return this;
         }
 

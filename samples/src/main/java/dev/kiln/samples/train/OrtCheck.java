@@ -35,7 +35,12 @@ public final class OrtCheck {
 
     /** The largest absolute difference between ORT's output and {@code expected}, over every output named there. */
     public static double largestDifference(byte[] onnx, String input, Tensor x, Map<String, Tensor> expected) {
-        Map<String, Tensor> ort = OrtReference.run(onnx, Map.of(input, x));
+        return largestDifference(onnx, Map.of(input, x), expected);
+    }
+
+    /** The same for a model of several inputs, given by name. */
+    public static double largestDifference(byte[] onnx, Map<String, Tensor> inputs, Map<String, Tensor> expected) {
+        Map<String, Tensor> ort = OrtReference.run(onnx, inputs);
         double worst = 0;
         for (Map.Entry<String, Tensor> e : expected.entrySet()) {
             Tensor got = ort.get(e.getKey());

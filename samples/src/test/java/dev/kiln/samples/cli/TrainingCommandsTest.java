@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.samples.train.Mnist;
+import dev.kiln.samples.train.SpamData;
+import java.util.List;
 import dev.kiln.runtime.train.Dataset;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +44,31 @@ class TrainingCommandsTest {
         Matcher diff = Pattern.compile("largest difference (\\S+)").matcher(r.out());
         assertTrue(diff.find(), r.out());
         assertTrue(Double.parseDouble(diff.group(1)) <= 1e-5, r.out());
+    }
+
+    @Test
+    void finetuneMiniLmRunsBothStagesAndExportsFaithfully() throws Exception {
+        Path out = dir.resolve("minilm.onnx");
+        KilnCommandTest.Result r = KilnCommandTest.kiln("finetune-minilm", "--tokens", "32", "--train-limit", "32",
+                "--test-limit", "32", "--unfreeze", "1", "--head-epochs", "3", "--epochs", "1", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("(1) frozen encoder + trained head (baseline): test accuracy"), r.out());
+        assertTrue(r.out().contains("(2) unfreezing the last 1 transformer layer(s): 18 trainable tensors"), r.out());
+        Matcher diff = Pattern.compile("max \\|diff\\| (\\S+)\n").matcher(r.out());
+        assertTrue(diff.find(), r.out());
+        assertTrue(Double.parseDouble(diff.group(1)) <= 1e-4, r.out());
+        assertTrue(Files.size(out) > 80_000_000, "encoder and head in one file");
+    }
+
+    @Test
+    void bundledSpamDataHasItsSplitAndBothClasses() {
+        List<SpamData.Message> train = SpamData.load("train");
+        List<SpamData.Message> test = SpamData.load("test");
+        assertEquals(1500, train.size());
+        assertEquals(500, test.size());
+        assertEquals(747, train.stream().filter(SpamData.Message::spam).count());
+        assertEquals(253, test.stream().filter(SpamData.Message::spam).count());
+        assertTrue(train.stream().allMatch(m -> !m.text().isBlank() && m.text().length() <= 400));
     }
 
     @Test

@@ -35,6 +35,7 @@ public final class NetBuilder {
     private final Graph.Builder graph;
     private final Map<String, Integer> counters = new HashMap<>();
     private final List<String> parameterInputs = new ArrayList<>();
+    private final java.util.Set<String> inputNames = new java.util.LinkedHashSet<>();
     private final List<MaskSpec> masks = new ArrayList<>();
     private final Map<String, String> bufferUpdates = new LinkedHashMap<>();
     private int fresh;
@@ -80,7 +81,13 @@ public final class NetBuilder {
             shape[i + 1] = perSample[i];
         }
         graph.input(new Value(name, new ValueType.TensorType(dtype, Shape.symbolic(dims))));
+        inputNames.add(name);
         return new Sym(name, shape);
+    }
+
+    /** The data inputs declared so far with {@link #input} (not parameters), in order. */
+    public java.util.Set<String> inputNames() {
+        return java.util.Collections.unmodifiableSet(inputNames);
     }
 
     /** A trainable float32 parameter; {@code init} runs only when the name is new. Returns its value name. */
