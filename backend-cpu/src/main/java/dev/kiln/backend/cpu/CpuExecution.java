@@ -1,15 +1,12 @@
 package dev.kiln.backend.cpu;
 
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RecursiveAction;
 import java.util.function.IntConsumer;
 
 /**
  * The thread pool CPU kernels split work over. One per backend, sized by
  * {@link dev.kiln.api.spi.BackendContext#threads()}. Thread-safe.
- *
- * <p>The calling thread works on its own split too, claiming chunks alongside the pool's threads: a
- * small operator then costs no hand-off to a pool thread and back, and when the pool's threads are slow
- * to wake (a loaded machine) the caller simply does more of the chunks itself.
  */
 public final class CpuExecution implements AutoCloseable {
     /** Below this many elements of work, splitting costs more than it saves. */
@@ -45,7 +42,31 @@ public final class CpuExecution implements AutoCloseable {
             body.run(0, n);
             return;
         }
-        new Split(chunks, n, body).run(pool, Math.min(chunks, threads) - 1);
+        RecursiveAction[] tasks = new RecursiveAction[chunks];
+        for (int c = 0; c < chunks; c++) {
+            int start = (int) ((long) n * c / chunks);
+            int end = (int) ((long) n * (c + 1) / chunks);
+            tasks[c] = new RecursiveAction() {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected void compute() {
+                    body.run(start, end);
+                }
+            };
+        }
+        if (java.util.concurrent.ForkJoinTask.getPool() == pool) {
+            RecursiveAction.invokeAll(tasks);
+        } else {
+            pool.invoke(new RecursiveAction() {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected void compute() {
+                    invokeAll(tasks);
+                }
+            });
+        }
     }
 
     /** Runs {@code body} for each index in {@code [0, n)}, in parallel when worthwhile. */
