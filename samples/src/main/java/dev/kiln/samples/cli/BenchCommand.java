@@ -47,6 +47,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--profile", description = "After the timed runs, print Kiln's time per op type over them.")
     boolean profile;
 
+    @Option(names = "--memory", description = {
+            "Instead of timing both engines in one process, run Kiln and then ONNX Runtime each in a child JVM of its own",
+            "and print each one's peak resident memory over the timed runs (after session open and warmup) and their ratio."})
+    boolean memory;
+
+    @Option(names = "--engine", hidden = true, description = "kiln or ort: run only that engine and print its memory (the --memory child).")
+    String engine;
+
     @Mixin
     SessionFlags session;
 
@@ -64,8 +72,14 @@ final class BenchCommand implements Callable<Integer> {
             TrainingBench.run(target, session.toOptions(), runs, warmup, profile, spec.commandLine().getOut());
             return 0;
         }
+        if (memory) {
+            return new MemoryComparison(spec.commandLine().getOut(), childArguments()).run();
+        }
         Workload w = Workloads.find(target);
         SessionOptions options = session.toOptions();
+        if (engine != null) {
+            return MemoryComparison.child(spec.commandLine().getOut(), engine, w, options, warmup, runs);
+        }
         Map<String, RuntimeValue> feeds = new LinkedHashMap<>(w.feeds());
         double[] kiln = new double[runs];
         double[] ort = new double[runs];
@@ -112,6 +126,24 @@ final class BenchCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** This command's arguments for a --memory child, less --memory and --compare-ort. */
+    private java.util.List<String> childArguments() {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("bench", target, "--runs", Integer.toString(runs),
+                "--warmup", Integer.toString(warmup)));
+        if (session.threads != null) {
+            args.add("--threads");
+            args.add(session.threads.toString());
+        }
+        if (!session.backends.isEmpty()) {
+            args.add("--backends");
+            args.add(String.join(",", session.backends));
+        }
+        if (session.noOptimize) {
+            args.add("--no-optimize");
+        }
+        return args;
     }
 
     private double kilnOpenMs;

@@ -107,6 +107,21 @@ class KilnCommandTest {
     }
 
     @Test
+    void benchEngineChildPrintsItsTimingsAndPeakMemory(@TempDir Path dir) throws IOException {
+        Path source = CaseFolders.passingCase(dir, "test_abs");
+        for (String engine : List.of("kiln", "ort")) {
+            Result r = kiln("bench", source.toString(), "--runs", "2", "--warmup", "1", "--threads", "1", "--engine", engine);
+            assertEquals(0, r.code(), r.err());
+            String line = r.out().strip();
+            assertTrue(line.startsWith(engine + " ") && line.matches(".*median_ms=[0-9.]+ .*peak_rss_mb=[0-9.]+.*"), line);
+            double peak = Double.parseDouble(line.replaceAll(".*peak_rss_mb=([0-9.]+).*", "$1"));
+            assertTrue(peak > 1, "a JVM holds more than 1 MiB resident: " + line);
+        }
+        Result bad = kiln("bench", source.toString(), "--runs", "1", "--engine", "tvm");
+        assertTrue(bad.code() != 0 && bad.err().contains("expected kiln or ort"), bad.err());
+    }
+
+    @Test
     void helpNamesEveryCommand() {
         Result r = kiln("--help");
         assertEquals(0, r.code());

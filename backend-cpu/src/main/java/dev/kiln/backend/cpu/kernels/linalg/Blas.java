@@ -30,6 +30,8 @@ public final class Blas {
     private static final long SPLIT_MIN = 1L << 18;
     /** Narrowest row or column block worth giving a thread. */
     private static final int MIN_BLOCK = 16;
+    /** Floats of output copied out before an epilogue runs over them: well inside a core's L2. */
+    private static final int EPILOGUE_CHUNK = 1 << 14;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -43,8 +45,36 @@ public final class Blas {
     /** Float product; see the class comment. {@code execution} may be null to stay on the calling thread. */
     public static void sgemm(CpuExecution execution, boolean transA, boolean transB, int m, int n, int k, float alpha,
                              Floats a, Floats b, float[] c, int cOff, int ldc) {
+        sgemm(execution, transA, transB, m, n, k, alpha, a, b, c, cOff, ldc, null);
+    }
+
+    /**
+     * Float product followed by {@code epilogue} on every finished piece of c, called by the thread that
+     * computed the piece right after copying it out of native memory (while it is in cache), so a bias or
+     * activation costs no extra pass over the output. {@code epilogue} may be null.
+     */
+    public static void sgemm(CpuExecution execution, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             Floats a, Floats b, float[] c, int cOff, int ldc, Epilogue epilogue) {
         split(execution, m, n, k, (r0, rows, c0, cols) -> sgemmBlock(transA, transB, rows, cols, k, alpha,
-                a.shift(transA ? r0 : r0 * a.ld()), b.shift(transB ? c0 * b.ld() : c0), c, cOff + r0 * ldc + c0, ldc));
+                a.shift(transA ? r0 : r0 * a.ld()), b.shift(transB ? c0 * b.ld() : c0), c, cOff + r0 * ldc + c0, ldc,
+                epilogue == null ? null : new Epilogue.At(epilogue, r0, c0)));
+    }
+
+    /** Work on a finished piece of a product's output: safe to call from several threads on disjoint pieces. */
+    @FunctionalInterface
+    public interface Epilogue {
+        /**
+         * Applies to {@code c[off + j]} for j in {@code [0, cols)}: row {@code row} of the product, its
+         * columns {@code [col0, col0 + cols)}.
+         */
+        void apply(float[] c, int off, int row, int col0, int cols);
+
+        /** This epilogue seen from a block that starts at (row0, col0) of the whole product. */
+        record At(Epilogue whole, int row0, int col0) {
+            void apply(float[] c, int off, int row, int cols) {
+                whole.apply(c, off, row0 + row, col0, cols);
+            }
+        }
     }
 
     /** Double product of heap matrices given by array, offset and row stride; see {@link #sgemm}. */
@@ -110,9 +140,14 @@ public final class Blas {
     }
 
     private static void sgemmBlock(boolean transA, boolean transB, int m, int n, int k, float alpha, Floats a, Floats b,
-                                   float[] c, int cOff, int ldc) {
+                                   float[] c, int cOff, int ldc, Epilogue.At epilogue) {
         if (k == 0) {
             clear(c, cOff, m, n, ldc);
+            if (epilogue != null) {
+                for (int i = 0; i < m; i++) {
+                    epilogue.apply(c, cOff + i * ldc, i, n);
+                }
+            }
             return;
         }
         Scratch s = SCRATCH.get();
@@ -130,10 +165,27 @@ public final class Blas {
             openblas.cblas_sgemm(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, alpha,
                     pa, a.ld(), pb, b.ld(), 0f, pc, n);
         }
-        if (ldc == n) {
-            pc.position(0).get(c, cOff, m * n);
+        if (epilogue != null) {
+            // copy out a few rows at a time and finish them while they are still in cache
+            int chunk = Math.max(1, EPILOGUE_CHUNK / Math.max(1, n));
+            for (int i0 = 0; i0 < m; i0 += chunk) {
+                int i1 = Math.min(m, i0 + chunk);
+                copyOut(pc, i0, i1, n, c, cOff, ldc);
+                for (int i = i0; i < i1; i++) {
+                    epilogue.apply(c, cOff + i * ldc, i, n);
+                }
+            }
         } else {
-            for (int i = 0; i < m; i++) {
+            copyOut(pc, 0, m, n, c, cOff, ldc);
+        }
+    }
+
+    /** Copies rows [from, to) of a dense m x n native product into c. */
+    private static void copyOut(FloatPointer pc, int from, int to, int n, float[] c, int cOff, int ldc) {
+        if (ldc == n) {
+            pc.position((long) from * n).get(c, cOff + from * n, (to - from) * n);
+        } else {
+            for (int i = from; i < to; i++) {
                 pc.position((long) i * n).get(c, cOff + i * ldc, n);
             }
         }

@@ -144,22 +144,56 @@ final class FusedAttentionKernel implements Kernel {
         if (mask != null) {
             mask.addRow(s, off, b, h, i, n);
         }
-        float max = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < n; j++) {
-            max = Math.max(max, s[off + j]);
-        }
+        float max = rowMax(s, off, n);
         for (int j = 0; j < n; j++) {
             t[j] = s[off + j] - max;
         }
         FloatMath.exp(t, t, k, n);
-        double sum = 0;
-        for (int j = 0; j < n; j++) {
-            sum += t[j];
-        }
-        float inv = (float) (1.0 / sum);
+        float inv = (float) (1.0 / rowSum(t, n));
         for (int j = 0; j < n; j++) {
             s[off + j] = t[j] * inv;
         }
+    }
+
+    /**
+     * The largest of {@code s[off..off+n)} (NaN if any is NaN, which then spreads through the row as it
+     * should), over four independent lanes: one running maximum is a chain of dependent steps per element.
+     */
+    private static float rowMax(float[] s, int off, int n) {
+        float m0 = Float.NEGATIVE_INFINITY;
+        float m1 = m0;
+        float m2 = m0;
+        float m3 = m0;
+        int j = 0;
+        for (; j + 4 <= n; j += 4) {
+            m0 = Math.max(m0, s[off + j]);
+            m1 = Math.max(m1, s[off + j + 1]);
+            m2 = Math.max(m2, s[off + j + 2]);
+            m3 = Math.max(m3, s[off + j + 3]);
+        }
+        for (; j < n; j++) {
+            m0 = Math.max(m0, s[off + j]);
+        }
+        return Math.max(Math.max(m0, m1), Math.max(m2, m3));
+    }
+
+    /** The sum of {@code t[0..n)} in double over four independent lanes, for the same reason as {@link #rowMax}. */
+    private static double rowSum(float[] t, int n) {
+        double a0 = 0;
+        double a1 = 0;
+        double a2 = 0;
+        double a3 = 0;
+        int j = 0;
+        for (; j + 4 <= n; j += 4) {
+            a0 += t[j];
+            a1 += t[j + 1];
+            a2 += t[j + 2];
+            a3 += t[j + 3];
+        }
+        for (; j < n; j++) {
+            a0 += t[j];
+        }
+        return (a0 + a1) + (a2 + a3);
     }
 
     /** An additive mask broadcast to [B, H, Sq, Sk], read through strides (0 along broadcast axes). */

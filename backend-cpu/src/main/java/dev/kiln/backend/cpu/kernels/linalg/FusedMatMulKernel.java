@@ -20,11 +20,9 @@ final class FusedMatMulKernel implements Kernel {
     static final String OP = "FusedMatMul";
     private final MatMulKernel product;
     private final FloatActivations.InPlace activation;
-    private final CpuExecution execution;
 
     FusedMatMulKernel(KernelRequest request, CpuExecution execution) {
         this.product = new MatMulKernel(request, execution);
-        this.execution = execution;
         String act = request.node().getString("activation", "");
         this.activation = act.isEmpty() ? null : FloatActivations.of(act, request.node()).orElseThrow(() ->
                 new UnsupportedOpException(OP, request.node().domain(), request.opsetVersion(), "activation '" + act + "' is not one the CPU backend fuses"));
@@ -35,33 +33,56 @@ final class FusedMatMulKernel implements Kernel {
         if (ctx.tensor(0).dtype() != DType.FLOAT) {
             throw new UnsupportedOpException(OP, ctx.node().domain(), ctx.opsetVersion(), "input A is " + ctx.tensor(0).describe() + "; expected float32");
         }
-        Tensor y = product.compute(ctx);
-        int n = (int) y.dims()[y.rank() - 1];
-        float[] bias = null;
-        if (ctx.hasInput(2)) {
-            Tensor b = ctx.tensor(2);
-            if (b.dtype() != DType.FLOAT || b.elementCount() != n) {
-                throw new UnsupportedOpException(OP, ctx.node().domain(), ctx.opsetVersion(),
-                        "bias is " + b.describe() + "; expected float32 with " + n + " elements (the output's last axis)");
-            }
-            bias = b.floatData();
+        long[] aDims = ctx.tensor(0).dims();
+        long[] bDims = ctx.tensor(1).dims();
+        if (bDims.length < 2 || aDims.length < 2) {
+            Tensor y = product.compute(ctx);
+            finish(y, ctx, y.rank() == 0 ? 1 : (int) y.dims()[y.rank() - 1]);
+            ctx.setOutput(0, y);
+            return;
         }
-        float[] out = y.floatData();
-        int rows = n == 0 ? 0 : out.length / n;
-        float[] bs = bias;
-        execution.parallelFor(rows, (long) n * (activation == null ? 1 : 12), (from, to) -> {
-            if (bs != null) {
-                for (int r = from; r < to; r++) {
-                    int base = r * n;
-                    for (int j = 0; j < n; j++) {
-                        out[base + j] += bs[j];
-                    }
+        float[] bias = bias(ctx, (int) bDims[bDims.length - 1]);
+        FloatActivations.InPlace act = activation;
+        // bias and activation run on each block of the product as it leaves the GEMM, while it is in cache
+        Blas.Epilogue epilogue = bias == null && act == null ? null : (c, off, row, col0, cols) -> {
+            if (bias != null) {
+                for (int j = 0; j < cols; j++) {
+                    c[off + j] += bias[col0 + j];
                 }
             }
-            if (activation != null) {
-                activation.apply(out, from * n, to * n);
+            if (act != null) {
+                act.apply(c, off, off + cols);
             }
-        });
-        ctx.setOutput(0, y);
+        };
+        ctx.setOutput(0, product.compute(ctx, epilogue));
+    }
+
+    /** The bias input checked against the output's last axis of n, or null when there is none. */
+    private static float[] bias(KernelContext ctx, int n) {
+        if (!ctx.hasInput(2)) {
+            return null;
+        }
+        Tensor b = ctx.tensor(2);
+        if (b.dtype() != DType.FLOAT || b.elementCount() != n) {
+            throw new UnsupportedOpException(OP, ctx.node().domain(), ctx.opsetVersion(),
+                    "bias is " + b.describe() + "; expected float32 with " + n + " elements (the output's last axis)");
+        }
+        return b.floatData();
+    }
+
+    /** Bias and activation as a separate pass, for the vector forms of MatMul (1-D A or B). */
+    private void finish(Tensor y, KernelContext ctx, int last) {
+        float[] bias = bias(ctx, last);
+        float[] out = y.floatData();
+        if (bias != null) {
+            for (int r = 0; r + last <= out.length; r += last) {
+                for (int j = 0; j < last; j++) {
+                    out[r + j] += bias[j];
+                }
+            }
+        }
+        if (activation != null) {
+            activation.apply(out, 0, out.length);
+        }
     }
 }

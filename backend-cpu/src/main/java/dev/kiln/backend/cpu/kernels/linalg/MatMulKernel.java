@@ -38,6 +38,14 @@ final class MatMulKernel implements Kernel {
 
     /** The product of inputs 0 and 1 in a tensor allocated from {@code ctx}; sets no output. */
     Tensor compute(KernelContext ctx) {
+        return compute(ctx, null);
+    }
+
+    /**
+     * As {@link #compute(KernelContext)}, running {@code epilogue} (may be null) on each finished piece of
+     * a float32 product; for other element types the caller finishes the output itself.
+     */
+    Tensor compute(KernelContext ctx, Blas.Epilogue epilogue) {
         Tensor a = ctx.tensor(0);
         Tensor b = ctx.tensor(1);
         if (a.dtype() != b.dtype()) {
@@ -50,7 +58,8 @@ final class MatMulKernel implements Kernel {
             case FLOAT, FLOAT16, BFLOAT16 -> {
                 float[] out = a.dtype() == DType.FLOAT ? y.floatData() : new float[y.size()];
                 boolean packed = packedB != null && b.data() == constantB.data();
-                multiplyFloats(execution, s, TensorArrays.floats(a), TensorArrays.floats(b), packed ? packedB : null, out);
+                multiplyFloats(execution, s, TensorArrays.floats(a), TensorArrays.floats(b), packed ? packedB : null, out,
+                        a.dtype() == DType.FLOAT ? epilogue : null);
                 TensorArrays.store(out, y);
             }
             case DOUBLE -> multiplyDoubles(execution, s, a.doubleData(), b.doubleData(), y.doubleData());
@@ -61,10 +70,11 @@ final class MatMulKernel implements Kernel {
         return y;
     }
 
-    static void multiplyFloats(CpuExecution execution, MatMulShape s, float[] a, float[] b, Blas.NativeFloats packedB, float[] y) {
+    static void multiplyFloats(CpuExecution execution, MatMulShape s, float[] a, float[] b, Blas.NativeFloats packedB, float[] y,
+                               Blas.Epilogue epilogue) {
         if (s.sharedB) {
             Blas.Floats bOperand = packedB != null ? Blas.Floats.of(packedB, 0, s.n) : Blas.Floats.of(b, 0, s.n);
-            Blas.sgemm(execution, false, false, s.batch() * s.m, s.n, s.k, 1f, Blas.Floats.of(a, 0, s.k), bOperand, y, 0, s.n);
+            Blas.sgemm(execution, false, false, s.batch() * s.m, s.n, s.k, 1f, Blas.Floats.of(a, 0, s.k), bOperand, y, 0, s.n, epilogue);
             return;
         }
         int outStride = s.m * s.n;
@@ -76,7 +86,7 @@ final class MatMulKernel implements Kernel {
             int to = acrossBatch ? end : s.batch();
             for (int i = from; i < to; i++) {
                 Blas.sgemm(inner, false, false, s.m, s.n, s.k, 1f, Blas.Floats.of(a, s.aOffsets[i], s.k),
-                        Blas.Floats.of(b, s.bOffsets[i], s.n), y, i * outStride, s.n);
+                        Blas.Floats.of(b, s.bOffsets[i], s.n), y, i * outStride, s.n, epilogue);
             }
         });
     }

@@ -68,6 +68,23 @@ class BlasTest {
         for (int i = 0; i < expected.length; i++) {
             assertEquals(expected[i], cd[i], 1e-4, "element " + i);
         }
+        // an epilogue sees every element of the product once, with its row and column, and nothing else
+        float[] c3 = new float[expected.length];
+        Arrays.fill(c3, 99f);
+        Blas.sgemm(EXECUTION, transA, transB, m, n, k, 0.5f, Blas.Floats.of(a, aOff, lda), Blas.Floats.of(b, bOff, ldb), c3, cOff, ldc,
+                (cc, off, row, col0, cols) -> {
+                    for (int j = 0; j < cols; j++) {
+                        cc[off + j] += 100f * row + (col0 + j);
+                    }
+                });
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                int at = cOff + i * ldc + j;
+                assertEquals(expected[at] + 100f * i + j, c3[at], 1e-2f, "row " + i + " column " + j);
+                expected[at] = c3[at];
+            }
+        }
+        assertArrayEquals(expected, c3, 0f);
     }
 
     @Test
