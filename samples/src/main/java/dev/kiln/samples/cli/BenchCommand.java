@@ -29,7 +29,7 @@ final class BenchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "TARGET",
-            description = "A test-case folder (model.onnx and test_data_set_0/), or minilm:BxS (all-MiniLM-L6-v2, B sentences of S tokens).")
+            description = "A test-case folder (model.onnx and test_data_set_0/), minilm:BxS (all-MiniLM-L6-v2, B sentences of S tokens) or resnet18:B (ResNet-18 on B random 224x224 images).")
     String target;
 
     @Option(names = "--runs", paramLabel = "N", defaultValue = "20", description = "Timed runs (default: ${DEFAULT-VALUE}).")
@@ -81,6 +81,9 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
             opTimes = s.profile();
+            if (reference != null) {
+                maxAbsDiff = maxAbsDiff(s.run(feeds), reference.run(w.feeds()));
+            }
         }
         PrintWriter out = spec.commandLine().getOut();
         if (compareOrt) {
@@ -89,6 +92,7 @@ final class BenchCommand implements Callable<Integer> {
             out.println(String.format(Locale.ROOT, "ort  median_ms=%.3f p90_ms=%.3f", Timings.median(ort), Timings.p90(ort)));
             out.println(String.format(Locale.ROOT, "ratio=%.3f (kiln median / ort median)", Timings.median(kiln) / Timings.median(ort)));
             out.println(String.format(Locale.ROOT, "session open: kiln %.0f ms, ort %.0f ms", kilnOpenMs, ortOpenMs));
+            out.println(String.format(Locale.ROOT, "outputs: max abs diff kiln vs ort = %.3g", maxAbsDiff));
         } else {
             out.println(String.format(Locale.ROOT, "median_ms=%.3f p90_ms=%.3f", Timings.median(kiln), Timings.p90(kiln)));
         }
@@ -105,6 +109,23 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private double kilnOpenMs;
+    private double maxAbsDiff;
+
+    /** The largest |kiln - ort| over every float output element both produced (NaN where shapes differ). */
+    private static double maxAbsDiff(Map<String, RuntimeValue> kiln, Map<String, dev.kiln.api.tensor.Tensor> ort) {
+        double max = 0;
+        for (Map.Entry<String, dev.kiln.api.tensor.Tensor> e : ort.entrySet()) {
+            if (!(kiln.get(e.getKey()) instanceof dev.kiln.api.tensor.Tensor k) || !java.util.Arrays.equals(k.dims(), e.getValue().dims())) {
+                return Double.NaN;
+            }
+            if (k.dtype().isFloatingPoint()) {
+                for (int i = 0; i < k.elementCount(); i++) {
+                    max = Math.max(max, Math.abs(k.getDouble(i) - e.getValue().getDouble(i)));
+                }
+            }
+        }
+        return max;
+    }
     private double ortOpenMs;
 
     /** Notes Kiln's session-open time (since t0), then opens ONNX Runtime's session when comparing and times that too. */
