@@ -25,9 +25,9 @@ final class Im2Col {
         int taps = w.kernelSize();
         int inSize = w.inSize();
         int outSize = w.outSize();
-        float[] zeros = new float[a2.out()];
         execution.parallelFor(channels * taps, outSize, (start, end) -> {
-            float[] run = a2.stride() == 1 ? null : new float[a2.out()];
+            // each row is built on the heap and written with one bulk put: a put per run costs more than the copy
+            float[] row = new float[outSize];
             for (int r = start; r < end; r++) {
                 int t = r % taps;
                 int t0 = t / (a1.kernel() * a2.kernel());
@@ -36,29 +36,28 @@ final class Im2Col {
                 int lo = a2.firstValidOutput(t2);
                 int hi = a2.endValidOutput(t2);
                 int base = xOff + (r / taps) * inSize + a2.input(0, t2);
-                int seg = r * outSize;
+                int seg = 0;
                 for (int o0 = 0; o0 < a0.out(); o0++) {
                     int i0 = a0.input(o0, t0);
                     for (int o1 = 0; o1 < a1.out(); o1++, seg += a2.out()) {
                         int i1 = a1.input(o1, t1);
                         if (i0 < 0 || i0 >= a0.in() || i1 < 0 || i1 >= a1.in() || lo >= hi) {
-                            col.put(seg, zeros, 0, a2.out());
+                            Arrays.fill(row, seg, seg + a2.out(), 0f);
                             continue;
                         }
-                        col.put(seg, zeros, 0, lo);
-                        col.put(seg + hi, zeros, 0, a2.out() - hi);
+                        Arrays.fill(row, seg, seg + lo, 0f);
+                        Arrays.fill(row, seg + hi, seg + a2.out(), 0f);
                         int src = base + (i0 * a1.in() + i1) * a2.in();
-                        if (run == null) {
-                            col.put(seg + lo, x, src + lo, hi - lo);
+                        if (a2.stride() == 1) {
+                            System.arraycopy(x, src + lo, row, seg + lo, hi - lo);
                         } else {
-                            // strided reads gather on the heap first: one bulk put beats a put per element
                             for (int o2 = lo; o2 < hi; o2++) {
-                                run[o2] = x[src + o2 * a2.stride()];
+                                row[seg + o2] = x[src + o2 * a2.stride()];
                             }
-                            col.put(seg + lo, run, lo, hi - lo);
                         }
                     }
                 }
+                col.put(r * outSize, row, 0, outSize);
             }
         });
     }
