@@ -26,17 +26,16 @@ final class FusedConvKernel implements Kernel {
     private final CpuExecution execution;
 
     FusedConvKernel(KernelRequest request, CpuExecution execution) {
+        this.activation = FloatActivations.ofFusedNode(request.node(), request.opsetVersion());
         this.conv = new ConvKernel(request, execution);
         this.execution = execution;
-        String act = request.node().getString("activation", "");
-        this.activation = act.isEmpty() ? null : FloatActivations.of(act, request.node()).orElseThrow(() ->
-                new UnsupportedOpException(OP, request.node().domain(), request.opsetVersion(), "activation '" + act + "' is not one the CPU backend fuses"));
     }
 
     @Override
     public void execute(KernelContext ctx) {
-        if (ctx.tensor(0).dtype() != DType.FLOAT) {
-            throw new UnsupportedOpException(OP, ctx.node().domain(), ctx.opsetVersion(), "input X is " + ctx.tensor(0).describe() + "; expected float32");
+        Tensor x = ctx.tensor(0);
+        if (x.dtype() != DType.FLOAT) {
+            throw new UnsupportedOpException(OP, ctx.node().domain(), ctx.opsetVersion(), "input X is " + x.describe() + "; expected float32");
         }
         Tensor z = ctx.hasInput(3) ? ctx.tensor(3) : null;
         if (z != null && z.dtype() != DType.FLOAT) {

@@ -2,7 +2,6 @@ package dev.kiln.backend.cpu.kernels.nn;
 
 import dev.kiln.backend.cpu.CpuExecution;
 import dev.kiln.backend.cpu.kernels.linalg.Blas;
-import java.nio.FloatBuffer;
 
 /**
  * Float Conv over tiles of output positions: each task gathers the im2col columns of one tile of one image and
@@ -38,8 +37,7 @@ final class TiledConv {
         int tasks = g.n() * g.group() * tiles;
         execution.parallelFor(tasks, (long) g.mg() * rows * tile, (start, end) -> {
             Blas.NativeFloats col = Blas.scratch(rows * tile);
-            float[] run = new float[win.axis3(2).out()];
-            float[] zeros = new float[win.axis3(2).out()];
+            float[] row = new float[tile];
             for (int task = start; task < end; task++) {
                 int t = task % tiles;
                 int grp = task / tiles % g.group();
@@ -48,7 +46,7 @@ final class TiledConv {
                 int width = Math.min(tile, g.outSize() - p0);
                 int xOff = (img * g.c() + grp * g.cg()) * g.inSize();
                 int yOff = (img * g.m() + grp * g.mg()) * g.outSize() + p0;
-                gather(x, xOff, g.cg(), win, p0, p0 + width, col.buffer(), run, zeros);
+                Im2Col.gatherTile(x, xOff, g.cg(), win, p0, p0 + width, col.buffer(), row);
                 int wOff = grp * g.mg() * rows;
                 Blas.Floats weights = packedW != null ? Blas.Floats.of(packedW, wOff, rows) : Blas.Floats.of(w, wOff, rows);
                 Blas.sgemm(null, false, false, g.mg(), width, rows, 1f, weights, Blas.Floats.of(col, 0, width), y, yOff, g.outSize());
@@ -66,56 +64,5 @@ final class TiledConv {
         int tiles = (outSize + fit - 1) / fit;
         tiles = (tiles + t - 1) / t * t;
         return Math.max(1, (outSize + tiles - 1) / tiles);
-    }
-
-    /**
-     * Fills {@code col} (channels * taps rows of {@code end - begin} columns) with the im2col columns of output
-     * positions [begin, end): row {@code ch * taps + t} holds tap t of channel ch, zero where the tap falls in the
-     * padding. Each output row's stretch is one bulk copy at unit stride.
-     */
-    static void gather(float[] x, int xOff, int channels, Window w, int begin, int end, FloatBuffer col, float[] run, float[] zeros) {
-        Window.Axis a0 = w.axis3(0);
-        Window.Axis a1 = w.axis3(1);
-        Window.Axis a2 = w.axis3(2);
-        int taps = w.kernelSize();
-        int width = end - begin;
-        for (int r = 0; r < channels * taps; r++) {
-            int t = r % taps;
-            int t0 = t / (a1.kernel() * a2.kernel());
-            int t1 = t / a2.kernel() % a1.kernel();
-            int t2 = t % a2.kernel();
-            int lo = a2.firstValidOutput(t2);
-            int hi = a2.endValidOutput(t2);
-            int base = xOff + (r / taps) * w.inSize() + a2.input(0, t2);
-            int seg = r * width - begin;
-            for (int q = begin; q < end; ) {
-                int o2 = q % a2.out();
-                int rest = q / a2.out();
-                int o1 = rest % a1.out();
-                int o0 = rest / a1.out();
-                int len = Math.min(a2.out() - o2, end - q);
-                int i0 = a0.input(o0, t0);
-                int i1 = a1.input(o1, t1);
-                int from = Math.max(o2, lo);
-                int to = Math.min(o2 + len, hi);
-                if (i0 < 0 || i0 >= a0.in() || i1 < 0 || i1 >= a1.in() || from >= to) {
-                    col.put(seg + q, zeros, 0, len);
-                } else {
-                    col.put(seg + q, zeros, 0, from - o2);
-                    col.put(seg + q + to - o2, zeros, 0, o2 + len - to);
-                    int src = base + (i0 * a1.in() + i1) * a2.in();
-                    if (a2.stride() == 1) {
-                        col.put(seg + q + from - o2, x, src + from, to - from);
-                    } else {
-                        // strided reads gather on the heap first: one bulk put beats a put per element
-                        for (int o = from; o < to; o++) {
-                            run[o - from] = x[src + o * a2.stride()];
-                        }
-                        col.put(seg + q + from - o2, run, 0, to - from);
-                    }
-                }
-                q += len;
-            }
-        }
     }
 }
