@@ -16,8 +16,7 @@ import java.util.Arrays;
 /**
  * Conv over 1-D, 2-D and 3-D (any rank) inputs with groups, strides, pads, dilations, auto_pad and bias.
  * Each image and group is an im2col gather (into native memory for float) followed by one GEMM (OpenBLAS;
- * float16/bfloat16 through float32), for float images with many output positions over cache-sized tiles
- * ({@link TiledConv}); a 1x1 unpadded unit-stride window skips the gather, and depthwise groups (one input channel
+ * float16/bfloat16 through float32); a 1x1 unpadded unit-stride window skips the gather, and depthwise groups (one input channel
  * each) convolve directly. A constant float32 W is copied to native memory once at compile time.
  */
 final class ConvKernel implements Kernel {
@@ -132,10 +131,6 @@ final class ConvKernel implements Kernel {
     private void convolve(Geometry g, ConvPlan p, float[] x, float[] w, Blas.NativeFloats packedW, float[] y) {
         if (g.cg == 1 && g.group > 1) {
             DirectConv.depthwise(g, p.window(), x, w, y, execution);
-            return;
-        }
-        if (!p.window().isPointwise() && TiledConv.suits(g)) {
-            TiledConv.convolve(g, p.window(), x, w, packedW, y, execution);
             return;
         }
         int rows = g.cg * g.taps;

@@ -19,72 +19,48 @@ final class Im2Col {
      * the channels of x starting at {@code xOff}.
      */
     static void gather(float[] x, int xOff, int channels, Window w, FloatBuffer col, CpuExecution execution) {
-        int outSize = w.outSize();
-        execution.parallelFor(channels * w.kernelSize(), outSize, (start, end) -> {
-            float[] row = new float[outSize];
-            for (int r = start; r < end; r++) {
-                fillRow(x, xOff, w, r, 0, outSize, row);
-                col.put(r * outSize, row, 0, outSize);
-            }
-        });
-    }
-
-    /**
-     * Fills {@code col} (channels * taps rows of {@code end - begin} columns) with the columns of output positions
-     * [begin, end) only, on the calling thread; {@code row} is working space of at least {@code end - begin}.
-     */
-    static void gatherTile(float[] x, int xOff, int channels, Window w, int begin, int end, FloatBuffer col, float[] row) {
-        int width = end - begin;
-        for (int r = 0; r < channels * w.kernelSize(); r++) {
-            fillRow(x, xOff, w, r, begin, end, row);
-            col.put(r * width, row, 0, width);
-        }
-    }
-
-    /**
-     * Writes row r of the column matrix (tap {@code r % taps} of channel {@code r / taps}) for output positions
-     * [begin, end) into {@code dst[0 .. end - begin)}: zero where the tap falls in the padding. The row is built on
-     * the heap so that the caller writes it to native memory with one bulk put (a put per run costs more than the
-     * copy); each output row's stretch within the image is one bulk copy at unit stride.
-     */
-    private static void fillRow(float[] x, int xOff, Window w, int r, int begin, int end, float[] dst) {
         Window.Axis a0 = w.axis3(0);
         Window.Axis a1 = w.axis3(1);
         Window.Axis a2 = w.axis3(2);
         int taps = w.kernelSize();
-        int t = r % taps;
-        int t0 = t / (a1.kernel() * a2.kernel());
-        int t1 = t / a2.kernel() % a1.kernel();
-        int t2 = t % a2.kernel();
-        int lo = a2.firstValidOutput(t2);
-        int hi = a2.endValidOutput(t2);
-        int base = xOff + (r / taps) * w.inSize() + a2.input(0, t2);
-        for (int q = begin; q < end; ) {
-            int o2 = q % a2.out();
-            int o1 = q / a2.out() % a1.out();
-            int o0 = q / a2.out() / a1.out();
-            int len = Math.min(a2.out() - o2, end - q);
-            int seg = q - begin - o2;
-            int i0 = a0.input(o0, t0);
-            int i1 = a1.input(o1, t1);
-            int from = Math.max(o2, lo);
-            int to = Math.min(o2 + len, hi);
-            if (i0 < 0 || i0 >= a0.in() || i1 < 0 || i1 >= a1.in() || from >= to) {
-                Arrays.fill(dst, seg + o2, seg + o2 + len, 0f);
-            } else {
-                Arrays.fill(dst, seg + o2, seg + from, 0f);
-                Arrays.fill(dst, seg + to, seg + o2 + len, 0f);
-                int src = base + (i0 * a1.in() + i1) * a2.in();
-                if (a2.stride() == 1) {
-                    System.arraycopy(x, src + from, dst, seg + from, to - from);
-                } else {
-                    for (int o = from; o < to; o++) {
-                        dst[seg + o] = x[src + o * a2.stride()];
+        int inSize = w.inSize();
+        int outSize = w.outSize();
+        float[] zeros = new float[a2.out()];
+        execution.parallelFor(channels * taps, outSize, (start, end) -> {
+            float[] run = a2.stride() == 1 ? null : new float[a2.out()];
+            for (int r = start; r < end; r++) {
+                int t = r % taps;
+                int t0 = t / (a1.kernel() * a2.kernel());
+                int t1 = t / a2.kernel() % a1.kernel();
+                int t2 = t % a2.kernel();
+                int lo = a2.firstValidOutput(t2);
+                int hi = a2.endValidOutput(t2);
+                int base = xOff + (r / taps) * inSize + a2.input(0, t2);
+                int seg = r * outSize;
+                for (int o0 = 0; o0 < a0.out(); o0++) {
+                    int i0 = a0.input(o0, t0);
+                    for (int o1 = 0; o1 < a1.out(); o1++, seg += a2.out()) {
+                        int i1 = a1.input(o1, t1);
+                        if (i0 < 0 || i0 >= a0.in() || i1 < 0 || i1 >= a1.in() || lo >= hi) {
+                            col.put(seg, zeros, 0, a2.out());
+                            continue;
+                        }
+                        col.put(seg, zeros, 0, lo);
+                        col.put(seg + hi, zeros, 0, a2.out() - hi);
+                        int src = base + (i0 * a1.in() + i1) * a2.in();
+                        if (run == null) {
+                            col.put(seg + lo, x, src + lo, hi - lo);
+                        } else {
+                            // strided reads gather on the heap first: one bulk put beats a put per element
+                            for (int o2 = lo; o2 < hi; o2++) {
+                                run[o2] = x[src + o2 * a2.stride()];
+                            }
+                            col.put(seg + lo, run, lo, hi - lo);
+                        }
                     }
                 }
             }
-            q += len;
-        }
+        });
     }
 
     static void gather(double[] x, int xOff, int channels, Window w, double[] col, CpuExecution execution) {
