@@ -4,6 +4,8 @@ import static dev.kiln.runtime.testing.Graphs.floats;
 import static dev.kiln.runtime.testing.Graphs.in;
 import static dev.kiln.runtime.testing.Graphs.model;
 import static dev.kiln.runtime.testing.Graphs.node;
+import static dev.kiln.runtime.passes.GraphOptimizerTest.assertSameOutputs;
+import static dev.kiln.runtime.passes.GraphOptimizerTest.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,12 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kiln.api.ir.Graph;
 import dev.kiln.api.ir.Model;
 import dev.kiln.api.ir.Node;
-import dev.kiln.api.tensor.RuntimeValue;
 import dev.kiln.api.tensor.Tensor;
-import dev.kiln.runtime.session.Session;
-import dev.kiln.runtime.session.SessionOptions;
 import dev.kiln.testing.RandomTensors;
-import dev.kiln.testing.TensorAssert;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -127,23 +125,5 @@ class ConvFusionTest {
             o[i] = dims[i];
         }
         return o;
-    }
-
-    private static List<String> ops(Model m) {
-        return m.graph().nodes().stream().map(n -> n.domain().isEmpty() ? n.opType() : n.domain() + "::" + n.opType()).toList();
-    }
-
-    private static void assertSameOutputs(Model m, Map<String, Tensor> feeds, double tolerance) {
-        Map<String, RuntimeValue> plain;
-        Map<String, RuntimeValue> fused;
-        try (Session s = Session.open(m, SessionOptions.builder().threads(2).optimize(false).build())) {
-            plain = s.run(feeds);
-        }
-        try (Session s = Session.open(m, SessionOptions.builder().threads(2).build())) {
-            fused = s.run(feeds);
-        }
-        for (Map.Entry<String, RuntimeValue> e : plain.entrySet()) {
-            TensorAssert.assertClose((Tensor) e.getValue(), (Tensor) fused.get(e.getKey()), tolerance, tolerance);
-        }
     }
 }

@@ -210,11 +210,11 @@ class GraphOptimizerTest {
         }
     }
 
-    private static List<String> ops(Model m) {
+    static List<String> ops(Model m) {
         return m.graph().nodes().stream().map(n -> n.domain().isEmpty() ? n.opType() : n.domain() + "::" + n.opType()).toList();
     }
 
-    private static void assertSameOutputs(Model m, Map<String, Tensor> feeds, double tolerance) {
+    static void assertSameOutputs(Model m, Map<String, Tensor> feeds, double tolerance) {
         Map<String, RuntimeValue> plain;
         Map<String, RuntimeValue> fused;
         try (Session s = Session.open(m, SessionOptions.builder().threads(2).optimize(false).build())) {
