@@ -9,6 +9,11 @@ public final class FusedOps {
     public static final String DOMAIN = "dev.kiln";
     /** {@code FusedMatMul(A, B, bias?)} with attribute {@code activation} (an ONNX activation op name or ""). */
     public static final String FUSED_MATMUL = "FusedMatMul";
+    /**
+     * {@code FusedConv(X, W, B?, Z?)}: Conv (its attributes), plus Z (a residual of the Conv output's shape, or one
+     * broadcasting with it as Add does), then attribute {@code activation} (an ONNX activation op name or "").
+     */
+    public static final String FUSED_CONV = "FusedConv";
     /** LayerNormalization with the semantics of ONNX opset 17 (axis, epsilon). */
     public static final String LAYER_NORMALIZATION = "LayerNormalization";
     /** {@code MultiHeadAttention(q, k, v, mask?)} over heads packed in the last axis; attributes num_heads and scale. */

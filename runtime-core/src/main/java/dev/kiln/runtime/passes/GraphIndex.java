@@ -25,6 +25,8 @@ final class GraphIndex {
     private final Map<String, List<Integer>> consumers = new HashMap<>();
     private final Map<String, Tensor> constants;
     private final Set<String> graphOutputs = new HashSet<>();
+    private final Map<String, Tensor> addedInitializers = new java.util.LinkedHashMap<>();
+    private final Set<String> droppedInitializers = new HashSet<>();
 
     GraphIndex(Graph graph) {
         this.original = graph;
@@ -133,7 +135,33 @@ final class GraphIndex {
         nodes[i] = n;
     }
 
-    /** The graph with the rewrites applied; everything but the node list is the original's. */
+    /**
+     * Adds a constant initializer under a name no value of the graph has yet (derived from {@code hint});
+     * returns that name. The constant is visible to {@link #constant} at once.
+     */
+    String addInitializer(String hint, Tensor value) {
+        String name = hint;
+        for (int k = 1; producers.containsKey(name) || consumers.containsKey(name) || original.initializers().containsKey(name)
+                || addedInitializers.containsKey(name) || original.typeOf(name) != null; k++) {
+            name = hint + "_" + k;
+        }
+        addedInitializers.put(name, value);
+        constants.put(name, value);
+        return name;
+    }
+
+    /**
+     * Drops initializer {@code value} from the rewritten graph when it is one that is not also a graph input
+     * and at most {@code readersLeft} node inputs read it (the caller is removing those reads).
+     */
+    void dropInitializerIfUnread(String value, int readersLeft) {
+        boolean isInput = original.inputs().stream().anyMatch(v -> v.name().equals(value));
+        if (original.initializers().containsKey(value) && !isInput && !graphOutputs.contains(value) && readers(value) <= readersLeft) {
+            droppedInitializers.add(value);
+        }
+    }
+
+    /** The graph with the rewrites applied; everything but the node list and initializers is the original's. */
     Graph graph() {
         List<Node> kept = new ArrayList<>(nodes.length);
         for (Node n : nodes) {
@@ -141,6 +169,9 @@ final class GraphIndex {
                 kept.add(n);
             }
         }
-        return original.toBuilder().clearNodes().nodes(kept).build();
+        Graph.Builder b = original.toBuilder().clearNodes().nodes(kept);
+        droppedInitializers.forEach(b::removeInitializer);
+        addedInitializers.forEach(b::initializer);
+        return b.build();
     }
 }

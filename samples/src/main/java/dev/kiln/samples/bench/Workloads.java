@@ -25,10 +25,12 @@ import java.util.regex.Pattern;
 /**
  * Finds a benchmark workload by name: a test-case folder (model.onnx and test_data_set_0/), or a
  * built-in one, {@code minilm:BxS} (all-MiniLM-L6-v2 from its Maven artifact on B sentences of S
- * tokens with seeded random token ids).
+ * tokens with seeded random token ids), or {@code resnet18:B} (a ResNet-18 built in code with seeded random weights
+ * on B seeded random 3 x 224 x 224 images; see {@link ResNetModel}).
  */
 public final class Workloads {
     private static final Pattern MINILM = Pattern.compile("minilm:(\\d+)x(\\d+)");
+    private static final Pattern RESNET = Pattern.compile("resnet18:(\\d+)");
     // Token ids past the special tokens and below the vocabulary size of MiniLM's WordPiece vocabulary.
     private static final int FIRST_ORDINARY_TOKEN = 1000;
     private static final int VOCABULARY = 30522;
@@ -42,11 +44,15 @@ public final class Workloads {
         if (m.matches()) {
             return miniLm(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
         }
+        Matcher r = RESNET.matcher(target);
+        if (r.matches()) {
+            return resNet18(Integer.parseInt(r.group(1)));
+        }
         Path dir = Path.of(target);
         if (Files.isDirectory(dir)) {
             return testCase(dir);
         }
-        throw new IllegalArgumentException("unknown benchmark '" + target + "': expected a test-case folder or minilm:BxS (e.g. minilm:8x128)");
+        throw new IllegalArgumentException("unknown benchmark '" + target + "': expected a test-case folder minilm:BxS (e.g. minilm:8x128) or resnet18:B (e.g. resnet18:1)");
     }
 
     /** all-MiniLM-L6-v2 on {@code batch} x {@code tokens} random token ids, every token attended. */
@@ -81,6 +87,17 @@ public final class Workloads {
             });
         }
         return new Workload("minilm " + batch + "x" + tokens, bytes, feeds);
+    }
+
+    /** ResNet-18 (seeded random weights, BatchNormalization as exported) on {@code batch} seeded random 224 x 224 images. */
+    public static Workload resNet18(int batch) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("resnet18 needs batch >= 1, got " + batch);
+        }
+        byte[] bytes = ModelFormats.writer("onnx").toBytes(ResNetModel.resnet18(batch, 18));
+        Map<String, Tensor> feeds = new LinkedHashMap<>();
+        feeds.put("input", ResNetModel.images(batch, 224L * batch));
+        return new Workload("resnet18 batch " + batch, bytes, feeds);
     }
 
     /** A test-case folder's model on its first data set. */

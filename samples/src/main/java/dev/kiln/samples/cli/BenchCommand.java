@@ -30,9 +30,10 @@ final class BenchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "TARGET",
-            description = {"A test-case folder (model.onnx and test_data_set_0/), or minilm:BxS (all-MiniLM-L6-v2, B sentences of S tokens),",
-                    "or a training step: train-mlp:B (784-1024-1024-10 MLP) or train-minilm:BxS (forward, backward and AdamW),",
-                    "reported with achieved GFLOP/s and the fraction of an sgemm peak measured in the same run."})
+            description = {"A test-case folder (model.onnx and test_data_set_0/), minilm:BxS (all-MiniLM-L6-v2, B sentences of S tokens)",
+                    "or resnet18:B (ResNet-18 on B random 224x224 images), or a training step: train-mlp:B (784-1024-1024-10 MLP)",
+                    "or train-minilm:BxS (forward, backward and AdamW), reported with achieved GFLOP/s and the fraction of an sgemm",
+                    "peak measured in the same run."})
     String target;
 
     @Option(names = "--runs", paramLabel = "N", defaultValue = "20", description = "Timed runs (default: ${DEFAULT-VALUE}).")
@@ -105,6 +106,9 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
             opTimes = s.profile();
+            if (reference != null) {
+                maxAbsDiff = maxAbsDiff(s.run(feeds), reference.run(w.feeds()));
+            }
         }
         PrintWriter out = spec.commandLine().getOut();
         if (compareOrt) {
@@ -113,6 +117,7 @@ final class BenchCommand implements Callable<Integer> {
             out.println(String.format(Locale.ROOT, "ort  median_ms=%.3f p90_ms=%.3f", Timings.median(ort), Timings.p90(ort)));
             out.println(String.format(Locale.ROOT, "ratio=%.3f (kiln median / ort median)", Timings.median(kiln) / Timings.median(ort)));
             out.println(String.format(Locale.ROOT, "session open: kiln %.0f ms, ort %.0f ms", kilnOpenMs, ortOpenMs));
+            out.println(String.format(Locale.ROOT, "outputs: max abs diff kiln vs ort = %.3g (largest |ort output| %.3g)", maxAbsDiff, maxAbsOrt));
         } else {
             out.println(String.format(Locale.ROOT, "median_ms=%.3f p90_ms=%.3f", Timings.median(kiln), Timings.p90(kiln)));
         }
@@ -147,6 +152,28 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private double kilnOpenMs;
+    private double maxAbsDiff;
+    private double maxAbsOrt;
+
+    /**
+     * The largest |kiln - ort| over every float output element both produced (NaN where shapes differ); notes the
+     * largest |ort| too, so the difference can be read against the outputs' scale.
+     */
+    private double maxAbsDiff(Map<String, RuntimeValue> kiln, Map<String, dev.kiln.api.tensor.Tensor> ort) {
+        double max = 0;
+        for (Map.Entry<String, dev.kiln.api.tensor.Tensor> e : ort.entrySet()) {
+            if (!(kiln.get(e.getKey()) instanceof dev.kiln.api.tensor.Tensor k) || !java.util.Arrays.equals(k.dims(), e.getValue().dims())) {
+                return Double.NaN;
+            }
+            if (k.dtype().isFloatingPoint()) {
+                for (int i = 0; i < k.elementCount(); i++) {
+                    max = Math.max(max, Math.abs(k.getDouble(i) - e.getValue().getDouble(i)));
+                    maxAbsOrt = Math.max(maxAbsOrt, Math.abs(e.getValue().getDouble(i)));
+                }
+            }
+        }
+        return max;
+    }
     private double ortOpenMs;
 
     /** Notes Kiln's session-open time (since t0), then opens ONNX Runtime's session when comparing and times that too. */

@@ -35,6 +35,20 @@ public final class FloatActivations {
         return Optional.empty();
     }
 
+    /**
+     * The epilogue a fused node asks for in its attribute {@code activation} (an ONNX activation op name, bound to
+     * the node's other attributes), or null when that attribute is absent or empty. Throws
+     * UnsupportedOpException naming the node's op when this package has no such activation.
+     */
+    public static InPlace ofFusedNode(Node node, int opsetVersion) {
+        String act = node.getString("activation", "");
+        if (act.isEmpty()) {
+            return null;
+        }
+        return of(act, node).orElseThrow(() -> new dev.kiln.api.UnsupportedOpException(node.opType(), node.domain(), opsetVersion,
+                "activation '" + act + "' is not one the CPU backend fuses"));
+    }
+
     private static InPlace inPlace(UnaryFunction f) {
         return (a, from, to) -> f.floats(a, a, from, to);
     }

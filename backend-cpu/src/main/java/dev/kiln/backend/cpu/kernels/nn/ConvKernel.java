@@ -46,6 +46,14 @@ final class ConvKernel implements Kernel {
 
     @Override
     public void execute(KernelContext ctx) {
+        ctx.setOutput(0, compute(ctx, true));
+    }
+
+    /**
+     * Y = Conv(X, W), plus B when {@code addBias} and the node has it (a fused epilogue adds it otherwise); the
+     * inputs are checked first. Returns the output tensor, allocated from {@code ctx}.
+     */
+    Tensor compute(KernelContext ctx, boolean addBias) {
         Tensor x = ctx.tensor(0);
         Tensor w = ctx.tensor(1);
         Tensor b = ctx.hasInput(2) ? ctx.tensor(2) : null;
@@ -81,21 +89,21 @@ final class ConvKernel implements Kernel {
             float[] out = x.dtype() == DType.FLOAT ? y.floatData() : new float[y.size()];
             boolean packed = packedW != null && w.data() == constantW.data();
             convolve(g, p, TensorArrays.floats(x), TensorArrays.floats(w), packed ? packedW : null, out);
-            if (b != null) {
+            if (b != null && addBias) {
                 ConvBias.add(TensorArrays.floats(b), out, n, m, g.outSize, execution);
             }
             TensorArrays.store(out, y);
         } else if (x.dtype() == DType.DOUBLE) {
             double[] out = y.doubleData();
             convolve(g, p, x.doubleData(), w.doubleData(), out);
-            if (b != null) {
+            if (b != null && addBias) {
                 ConvBias.add(b.doubleData(), out, n, m, g.outSize, execution);
             }
         } else {
             throw new UnsupportedOpException("Conv", "", ctx.opsetVersion(),
                     "input X has element type " + x.dtype() + "; expected float32, float64, float16 or bfloat16");
         }
-        ctx.setOutput(0, y);
+        return y;
     }
 
     private ConvPlan plan(long[] xDims, long[] wDims) {

@@ -8,6 +8,7 @@ import dev.kiln.api.tensor.DType;
 import dev.kiln.api.tensor.Tensor;
 import dev.kiln.backend.cpu.CpuExecution;
 import dev.kiln.backend.cpu.kernels.linalg.TensorArrays;
+import java.util.Arrays;
 
 /**
  * MaxPool with ceil_mode, dilations, pads/auto_pad and the optional Indices output (flat indices into X,
@@ -60,7 +61,9 @@ final class MaxPoolKernel implements Kernel {
 
     /**
      * Values only: the maximum over the two outer window axes is taken for a whole input row at once (a
-     * contiguous, vectorizable pass), then each output takes the maximum of its taps along that row.
+     * contiguous, vectorizable pass) into a row padded with -infinity on both sides, then the taps along that
+     * row are combined tap by tap over all outputs (independent maxima instead of one dependent chain per
+     * output, and no bounds tests: padding is -infinity, which never wins).
      */
     private void poolSeparably(PoolPlan p, float[] x, float[] y) {
         Window.Axis a0 = p.axes()[0];
@@ -69,37 +72,44 @@ final class MaxPoolKernel implements Kernel {
         int inSize = p.window().inSize();
         int outSize = p.window().outSize();
         int width = a2.in();
+        int lead = a2.padBegin();
+        int span = Math.max(lead + width, a2.stride() * (a2.out() - 1) + (a2.kernel() - 1) * a2.dilation() + 1);
         execution.parallelFor(p.planes(), (long) p.window().kernelSize() * outSize, (start, end) -> {
-            float[] rowMax = new float[width];
+            float[] row = new float[span];
+            Arrays.fill(row, Float.NEGATIVE_INFINITY);
             for (int plane = start; plane < end; plane++) {
                 int xb = plane * inSize;
                 int yo = plane * outSize;
                 for (int o0 = 0; o0 < a0.out(); o0++) {
-                    for (int o1 = 0; o1 < a1.out(); o1++) {
+                    for (int o1 = 0; o1 < a1.out(); o1++, yo += a2.out()) {
                         boolean any = false;
                         for (int t0 = p.firstTap()[0][o0]; t0 < p.endTap()[0][o0]; t0++) {
                             int i0 = a0.input(o0, t0);
                             for (int t1 = p.firstTap()[1][o1]; t1 < p.endTap()[1][o1]; t1++) {
                                 int src = xb + (i0 * a1.in() + a1.input(o1, t1)) * width;
                                 if (!any) {
-                                    System.arraycopy(x, src, rowMax, 0, width);
+                                    System.arraycopy(x, src, row, lead, width);
                                     any = true;
                                 } else {
                                     for (int i = 0; i < width; i++) {
-                                        rowMax[i] = Math.max(rowMax[i], x[src + i]);
+                                        row[lead + i] = Math.max(row[lead + i], x[src + i]);
                                     }
                                 }
                             }
                         }
-                        for (int o2 = 0; o2 < a2.out(); o2++, yo++) {
-                            float best = Float.NEGATIVE_INFINITY;
-                            if (any) {
-                                int first = a2.input(o2, 0);
-                                for (int t2 = p.firstTap()[2][o2]; t2 < p.endTap()[2][o2]; t2++) {
-                                    best = Math.max(best, rowMax[first + t2 * a2.dilation()]);
-                                }
+                        if (!any) {
+                            Arrays.fill(y, yo, yo + a2.out(), Float.NEGATIVE_INFINITY);
+                            continue;
+                        }
+                        int stride = a2.stride();
+                        for (int o2 = 0; o2 < a2.out(); o2++) {
+                            y[yo + o2] = row[o2 * stride];
+                        }
+                        for (int t2 = 1; t2 < a2.kernel(); t2++) {
+                            int off = t2 * a2.dilation();
+                            for (int o2 = 0; o2 < a2.out(); o2++) {
+                                y[yo + o2] = Math.max(y[yo + o2], row[o2 * stride + off]);
                             }
-                            y[yo] = best;
                         }
                     }
                 }

@@ -11,6 +11,8 @@ public final class NnKernels implements CpuKernelFamily {
     @Override
     public void register(CpuKernelRegistry registry) {
         registry.add("", "Conv", ConvKernel::new);
+        // the runtime's fusion pass makes these from Conv (+ Add) (+ activation) chains
+        registry.add(dev.kiln.backend.cpu.kernels.linalg.LinalgKernels.FUSED_DOMAIN, FusedConvKernel.OP, FusedConvKernel::new);
         registry.add("", "ConvTranspose", ConvTransposeKernel::new);
         registry.add("", "MaxPool", MaxPoolKernel::new);
         registry.add("", "AveragePool", AveragePoolKernel::new);
