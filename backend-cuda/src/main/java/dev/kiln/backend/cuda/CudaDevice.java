@@ -1,0 +1,177 @@
+package dev.kiln.backend.cuda;
+
+import dev.kiln.api.ExecutionException;
+import dev.kiln.api.InvalidInputException;
+import dev.kiln.api.spi.KernelContext;
+import dev.kiln.api.tensor.DType;
+import dev.kiln.api.tensor.Tensor;
+import org.bytedeco.cuda.cublas.cublasContext;
+import org.bytedeco.cuda.cudart.CUctx_st;
+import org.bytedeco.cuda.cudart.CUstream_st;
+import org.bytedeco.cuda.global.cublas;
+import org.bytedeco.cuda.global.cudart;
+import org.bytedeco.javacpp.FloatPointer;
+
+/**
+ * One GPU as the CUDA kernels see it: its primary context, one stream on which every kernel, copy and
+ * cuBLAS call of a backend is queued (so stream order is the only synchronisation needed, and pooled
+ * memory released by one node is safely reused by a later one), the cuBLAS handle, the loaded kernels and
+ * the allocator. Public for the kernel packages of this module only; not an API.
+ *
+ * <p>Thread-safe: launches from several threads go to the one stream; cuBLAS calls are serialised.
+ * {@link #close()} destroys the stream and handle and frees the memory; kernels must not run after it.
+ */
+public final class CudaDevice implements AutoCloseable {
+    private final int ordinal;
+    private final CUctx_st context = new CUctx_st();
+    private final CUstream_st stream = new CUstream_st();
+    private final cublasContext blas = new cublasContext();
+    private final CudaModule module;
+    private final CudaAllocator allocator;
+    private boolean closed;
+
+    CudaDevice(int ordinal, boolean tf32) {
+        this.ordinal = ordinal;
+        CudaLaunch.checkRuntime(cudart.cudaSetDevice(ordinal), "cudaSetDevice(" + ordinal + ")");
+        // a runtime call makes the device's primary context current; the driver-API launches use it too
+        CudaLaunch.checkRuntime(cudart.cudaFree(null), "initialising the CUDA context of device " + ordinal);
+        CudaLaunch.check(cudart.cuCtxGetCurrent(context), "cuCtxGetCurrent");
+        CudaLaunch.checkRuntime(cudart.cudaStreamCreateWithFlags(stream, cudart.cudaStreamNonBlocking), "cudaStreamCreate");
+        blasCheck(cublas.cublasCreate_v2(blas), "cublasCreate");
+        blasCheck(cublas.cublasSetStream_v2(blas, stream), "cublasSetStream");
+        blasCheck(cublas.cublasSetMathMode(blas, tf32 ? cublas.CUBLAS_TF32_TENSOR_OP_MATH : cublas.CUBLAS_DEFAULT_MATH),
+                "cublasSetMathMode");
+        int[] major = new int[1];
+        int[] minor = new int[1];
+        CudaLaunch.checkRuntime(cudart.cudaDeviceGetAttribute(major, cudart.cudaDevAttrComputeCapabilityMajor, ordinal), "compute capability");
+        CudaLaunch.checkRuntime(cudart.cudaDeviceGetAttribute(minor, cudart.cudaDevAttrComputeCapabilityMinor, ordinal), "compute capability");
+        this.module = CudaModule.forDevice(ordinal, major[0], minor[0]);
+        this.allocator = new CudaAllocator(this);
+    }
+
+    int ordinal() {
+        return ordinal;
+    }
+
+    CUstream_st stream() {
+        return stream;
+    }
+
+    public CudaAllocator allocator() {
+        return allocator;
+    }
+
+    /** Makes this device's context current on the calling thread (executor threads vary). */
+    public void enter() {
+        CudaLaunch.check(cudart.cuCtxSetCurrent(context), "cuCtxSetCurrent");
+    }
+
+    /** Launches {@code kernel} with one thread per element of {@code n}; does nothing for n = 0. */
+    public void launch(String kernel, long n, Object... args) {
+        if (n > 0) {
+            enter();
+            CudaLaunch.launch(module.function(kernel), kernel, CudaLaunch.blocksFor(n), stream, args);
+        }
+    }
+
+    /** Launches a row kernel (reduce.cu) with one block per row of {@code rows}; does nothing for rows = 0. */
+    public void launchRows(String kernel, long rows, Object... args) {
+        if (rows > 0) {
+            enter();
+            CudaLaunch.launch(module.function(kernel), kernel, CudaLaunch.blocksForRows(rows), stream, args);
+        }
+    }
+
+    /**
+     * The device address of input {@code i}. A host tensor (a small shape-like value the backend keeps on
+     * the host, see {@link CudaAllocator#fromHost}) is uploaded to a temporary first.
+     */
+    public DevicePointer in(KernelContext ctx, int i) {
+        Tensor t = ctx.tensor(i);
+        if (t.isHost()) {
+            Tensor dev = ctx.allocate(t.dtype(), t.shape());
+            allocator.upload(t, dev);
+            t = dev;
+        }
+        return address(t);
+    }
+
+    /** The device address of a tensor this backend allocated. */
+    public DevicePointer address(Tensor t) {
+        return allocator.address(t);
+    }
+
+    /** The values of a small integer tensor (shape, axes, starts), read back to the host if it lives here. */
+    public long[] longs(Tensor t) {
+        if (t.dtype() != DType.INT64 && t.dtype() != DType.INT32) {
+            throw new InvalidInputException("expected an int64 or int32 tensor, got " + t.describe());
+        }
+        return allocator.toHost(t).toLongArray();
+    }
+
+    /** The value of a one-element tensor as a double, read back to the host if it lives here. */
+    public double scalar(Tensor t) {
+        if (t.elementCount() != 1) {
+            throw new InvalidInputException("expected a scalar, got " + t.describe());
+        }
+        return allocator.toHost(t).getDouble(0);
+    }
+
+    /** Copies {@code bytes} from one device address to another, queued on the stream. */
+    public void copy(DevicePointer dst, DevicePointer src, long bytes) {
+        if (bytes > 0) {
+            enter();
+            CudaLaunch.checkRuntime(cudart.cudaMemcpyAsync(dst.pointer(), src.pointer(), bytes, cudart.cudaMemcpyDeviceToDevice, stream),
+                    "cudaMemcpyAsync device to device");
+        }
+    }
+
+    /**
+     * Row-major float32 C[b] = alpha * op(A[b]) * op(B[b]) + beta * C[b] for b < batch, with op(A) of shape
+     * [m, k] and op(B) of shape [k, n]; a stride of 0 reuses one matrix for every batch. cuBLAS is
+     * column-major, so this computes C^T = op(B)^T op(A)^T, which reads the row-major buffers as they are.
+     */
+    public void gemm(boolean transA, boolean transB, long m, long n, long k, float alpha,
+                     DevicePointer a, long strideA, DevicePointer b, long strideB, float beta,
+                     DevicePointer c, long strideC, long batch) {
+        if (m == 0 || n == 0 || batch == 0) {
+            return;
+        }
+        int lda = (int) (transA ? m : k);
+        int ldb = (int) (transB ? k : n);
+        enter();
+        try (FloatPointer al = new FloatPointer(alpha); FloatPointer be = new FloatPointer(beta)) {
+            synchronized (blas) {
+                blasCheck(cublas.cublasSgemmStridedBatched(blas, transB ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N,
+                        transA ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N, Math.toIntExact(n), Math.toIntExact(m),
+                        Math.toIntExact(k), al, b.floats(), Math.max(1, ldb), strideB, a.floats(), Math.max(1, lda), strideA,
+                        be, c.floats(), Math.toIntExact(Math.max(1, n)), strideC, Math.toIntExact(batch)), "cublasSgemmStridedBatched");
+            }
+        }
+    }
+
+    /** Waits for everything queued on the stream; errors of earlier asynchronous launches surface here. */
+    public void synchronize() {
+        enter();
+        CudaLaunch.checkRuntime(cudart.cudaStreamSynchronize(stream), "cudaStreamSynchronize (an earlier kernel may have failed)");
+    }
+
+    private static void blasCheck(int status, String what) {
+        if (status != cublas.CUBLAS_STATUS_SUCCESS) {
+            throw new ExecutionException(what + " failed with cublasStatus " + status);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        enter();
+        cudart.cudaStreamSynchronize(stream);
+        allocator.close();
+        cublas.cublasDestroy_v2(blas);
+        cudart.cudaStreamDestroy(stream);
+    }
+}
