@@ -96,6 +96,14 @@ public final class CudaDevice implements AutoCloseable {
         return address(t);
     }
 
+    /**
+     * A copy of a host tensor in this device's memory that lives until the backend closes (compile-time
+     * constants); small integer tensors stay on the host as in {@link CudaAllocator#fromHost}.
+     */
+    public Tensor upload(Tensor host) {
+        return allocator.fromHost(host);
+    }
+
     /** The device address of a tensor this backend allocated. */
     public DevicePointer address(Tensor t) {
         return allocator.address(t);

@@ -1,5 +1,6 @@
 package dev.kiln.backend.cuda.kernels.tensor;
 
+import dev.kiln.api.ir.AttributeType;
 import dev.kiln.api.spi.NodeQuery;
 import dev.kiln.api.tensor.DType;
 import dev.kiln.backend.cuda.CudaKernelFactory;
@@ -25,6 +26,7 @@ public final class CudaTensorKernels implements CudaKernelFamily {
             r.add("", op, CudaKernelFactory.of(q -> CudaTypes.is(q, 0, CudaTypes.MOVABLE) && CudaTypes.absentOrInt64(q, 1),
                     (req, d) -> new ViewKernel(d, op)));
         }
+        r.add("", "Constant", CudaKernelFactory.of(CudaTensorKernels::constantValue, ConstantKernel::new));
         r.add("", "Shape", CudaKernelFactory.of(q -> CudaTypes.type(q, 0) != null, (req, d) -> new ShapeKernel(false)));
         r.add("", "Size", CudaKernelFactory.of(q -> CudaTypes.type(q, 0) != null, (req, d) -> new ShapeKernel(true)));
         r.add("", "Transpose", CudaKernelFactory.of(q -> CudaTypes.is(q, 0, COPIED), (req, d) -> new TransposeKernel(d)));
@@ -51,6 +53,14 @@ public final class CudaTensorKernels implements CudaKernelFamily {
             }
         }
         return !q.node().inputs().isEmpty();
+    }
+
+    /** A Constant given by its {@code value} tensor alone, of a type the device holds. */
+    private static boolean constantValue(NodeQuery q) {
+        var attrs = q.node().attributes();
+        var value = attrs.get("value");
+        return attrs.size() == 1 && value != null && value.type() == AttributeType.TENSOR && value.asTensor() != null
+                && CudaTypes.MOVABLE.contains(value.asTensor().dtype());
     }
 
     private static DType castTarget(NodeQuery q) {
