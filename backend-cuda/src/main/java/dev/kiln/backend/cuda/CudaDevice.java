@@ -142,18 +142,28 @@ public final class CudaDevice implements AutoCloseable {
     public void gemm(boolean transA, boolean transB, long m, long n, long k, float alpha,
                      DevicePointer a, long strideA, DevicePointer b, long strideB, float beta,
                      DevicePointer c, long strideC, long batch) {
+        gemm(transA, transB, m, n, k, alpha, a, transA ? m : k, strideA, b, transB ? k : n, strideB, beta, c, n, strideC, batch);
+    }
+
+    /**
+     * As {@link #gemm(boolean, boolean, long, long, long, float, DevicePointer, long, DevicePointer, long, float,
+     * DevicePointer, long, long)} with explicit row-major leading dimensions (the distance between rows of each
+     * stored matrix), for matrices that are strided views of a larger tensor (attention heads).
+     */
+    public void gemm(boolean transA, boolean transB, long m, long n, long k, float alpha,
+                     DevicePointer a, long lda, long strideA, DevicePointer b, long ldb, long strideB, float beta,
+                     DevicePointer c, long ldc, long strideC, long batch) {
         if (m == 0 || n == 0 || batch == 0) {
             return;
         }
-        int lda = (int) (transA ? m : k);
-        int ldb = (int) (transB ? k : n);
         enter();
         try (FloatPointer al = new FloatPointer(alpha); FloatPointer be = new FloatPointer(beta)) {
             synchronized (blas) {
                 blasCheck(cublas.cublasSgemmStridedBatched(blas, transB ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N,
                         transA ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N, Math.toIntExact(n), Math.toIntExact(m),
-                        Math.toIntExact(k), al, b.floats(), Math.max(1, ldb), strideB, a.floats(), Math.max(1, lda), strideA,
-                        be, c.floats(), Math.toIntExact(Math.max(1, n)), strideC, Math.toIntExact(batch)), "cublasSgemmStridedBatched");
+                        Math.toIntExact(k), al, b.floats(), Math.toIntExact(Math.max(1, ldb)), strideB, a.floats(),
+                        Math.toIntExact(Math.max(1, lda)), strideA, be, c.floats(), Math.toIntExact(Math.max(1, ldc)), strideC,
+                        Math.toIntExact(batch)), "cublasSgemmStridedBatched");
             }
         }
     }

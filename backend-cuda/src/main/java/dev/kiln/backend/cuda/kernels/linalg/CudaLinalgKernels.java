@@ -7,7 +7,7 @@ import dev.kiln.backend.cuda.CudaKernelRegistry;
 import dev.kiln.backend.cuda.CudaTypes;
 import java.util.Map;
 
-/** Registers the cuBLAS kernels: MatMul, Gemm and dev.kiln's FusedMatMul, float32 only. */
+/** Registers the cuBLAS kernels: MatMul, Gemm and dev.kiln's FusedMatMul and MultiHeadAttention, float32 only. */
 public final class CudaLinalgKernels implements CudaKernelFamily {
     /** The activations FusedMatMul applies, by ONNX op name, with their elementwise.cu unary codes. */
     private static final Map<String, Integer> ACTIVATIONS = Map.of("", 16, "Relu", 7, "Gelu", 13, "Tanh", 5,
@@ -23,6 +23,8 @@ public final class CudaLinalgKernels implements CudaKernelFamily {
             int code = act.equals("Gelu") && "tanh".equals(req.node().getString("approximate", "none")) ? 17 : ACTIVATIONS.get(act);
             return new FusedMatMulKernel(d, code, req.node().getFloat("alpha", 0.01f));
         }));
+        r.add("dev.kiln", "MultiHeadAttention", CudaKernelFactory.of(q -> CudaTypes.allFloat(q) && q.node().getInt("num_heads", 0) >= 1
+                && q.node().hasAttribute("scale"), MultiHeadAttentionKernel::new));
     }
 
     private static boolean fusable(NodeQuery q) {
