@@ -10,6 +10,8 @@ import org.bytedeco.cuda.cudart.CUctx_st;
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.cuda.global.cublas;
 import org.bytedeco.cuda.global.cudart;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bytedeco.javacpp.FloatPointer;
 
 /**
@@ -19,34 +21,64 @@ import org.bytedeco.javacpp.FloatPointer;
  * the allocator. Public for the kernel packages of this module only; not an API.
  *
  * <p>Thread-safe: launches from several threads go to the one stream; cuBLAS calls are serialised.
- * {@link #close()} destroys the stream and handle and frees the memory; kernels must not run after it.
+ * {@link #close()} frees this backend's memory; kernels must not run after it.
  */
 public final class CudaDevice implements AutoCloseable {
+    /** Per GPU, the context, stream, cuBLAS handles and kernels, made once: sessions open in milliseconds. */
+    private static final Map<Integer, Shared> SHARED = new ConcurrentHashMap<>();
+
     private final int ordinal;
-    private final CUctx_st context = new CUctx_st();
-    private final CUstream_st stream = new CUstream_st();
-    private final cublasContext blas = new cublasContext();
+    private final CUctx_st context;
+    private final CUstream_st stream;
+    private final cublasContext blas;
     private final CudaModule module;
     private final CudaAllocator allocator;
     private boolean closed;
 
     CudaDevice(int ordinal, boolean tf32) {
         this.ordinal = ordinal;
-        CudaLaunch.checkRuntime(cudart.cudaSetDevice(ordinal), "cudaSetDevice(" + ordinal + ")");
-        // a runtime call makes the device's primary context current; the driver-API launches use it too
-        CudaLaunch.checkRuntime(cudart.cudaFree(null), "initialising the CUDA context of device " + ordinal);
-        CudaLaunch.check(cudart.cuCtxGetCurrent(context), "cuCtxGetCurrent");
-        CudaLaunch.checkRuntime(cudart.cudaStreamCreateWithFlags(stream, cudart.cudaStreamNonBlocking), "cudaStreamCreate");
-        blasCheck(cublas.cublasCreate_v2(blas), "cublasCreate");
-        blasCheck(cublas.cublasSetStream_v2(blas, stream), "cublasSetStream");
-        blasCheck(cublas.cublasSetMathMode(blas, tf32 ? cublas.CUBLAS_TF32_TENSOR_OP_MATH : cublas.CUBLAS_DEFAULT_MATH),
-                "cublasSetMathMode");
-        int[] major = new int[1];
-        int[] minor = new int[1];
-        CudaLaunch.checkRuntime(cudart.cudaDeviceGetAttribute(major, cudart.cudaDevAttrComputeCapabilityMajor, ordinal), "compute capability");
-        CudaLaunch.checkRuntime(cudart.cudaDeviceGetAttribute(minor, cudart.cudaDevAttrComputeCapabilityMinor, ordinal), "compute capability");
-        this.module = CudaModule.forDevice(ordinal, major[0], minor[0]);
+        Shared shared = SHARED.computeIfAbsent(ordinal, Shared::new);
+        this.context = shared.context;
+        this.stream = shared.stream;
+        this.blas = tf32 ? shared.tf32Blas : shared.blas;
+        this.module = shared.module;
         this.allocator = new CudaAllocator(this);
+    }
+
+    /**
+     * What every backend on one GPU shares for the life of the process: the primary context, one stream
+     * (so all work on the device is ordered), a cuBLAS handle in plain float32 and one allowed TF32
+     * tensor cores, and the loaded kernels. Never destroyed; the driver reclaims it at exit.
+     */
+    private static final class Shared {
+        final CUctx_st context = new CUctx_st();
+        final CUstream_st stream = new CUstream_st();
+        final cublasContext blas;
+        final cublasContext tf32Blas;
+        final CudaModule module;
+
+        Shared(int ordinal) {
+            CudaLaunch.checkRuntime(cudart.cudaSetDevice(ordinal), "cudaSetDevice(" + ordinal + ")");
+            // a runtime call makes the device's primary context current; the driver-API launches use it too
+            CudaLaunch.checkRuntime(cudart.cudaFree(null), "initialising the CUDA context of device " + ordinal);
+            CudaLaunch.check(cudart.cuCtxGetCurrent(context), "cuCtxGetCurrent");
+            CudaLaunch.checkRuntime(cudart.cudaStreamCreateWithFlags(stream, cudart.cudaStreamNonBlocking), "cudaStreamCreate");
+            blas = handle(stream, cublas.CUBLAS_DEFAULT_MATH);
+            tf32Blas = handle(stream, cublas.CUBLAS_TF32_TENSOR_OP_MATH);
+            int[] major = new int[1];
+            int[] minor = new int[1];
+            CudaLaunch.checkRuntime(cudart.cudaDeviceGetAttribute(major, cudart.cudaDevAttrComputeCapabilityMajor, ordinal), "compute capability");
+            CudaLaunch.checkRuntime(cudart.cudaDeviceGetAttribute(minor, cudart.cudaDevAttrComputeCapabilityMinor, ordinal), "compute capability");
+            module = CudaModule.forDevice(ordinal, major[0], minor[0]);
+        }
+
+        private static cublasContext handle(CUstream_st stream, int mathMode) {
+            cublasContext h = new cublasContext();
+            blasCheck(cublas.cublasCreate_v2(h), "cublasCreate");
+            blasCheck(cublas.cublasSetStream_v2(h, stream), "cublasSetStream");
+            blasCheck(cublas.cublasSetMathMode(h, mathMode), "cublasSetMathMode");
+            return h;
+        }
     }
 
     int ordinal() {
@@ -180,6 +212,7 @@ public final class CudaDevice implements AutoCloseable {
         }
     }
 
+    /** Frees this backend's device memory (after the work queued so far); the shared stream and handles stay. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -189,7 +222,5 @@ public final class CudaDevice implements AutoCloseable {
         enter();
         cudart.cudaStreamSynchronize(stream);
         allocator.close();
-        cublas.cublasDestroy_v2(blas);
-        cudart.cudaStreamDestroy(stream);
     }
 }
