@@ -106,8 +106,14 @@ run() {
     log "3/4 node suite on --backend cuda"
     local t2=$SECONDS
     rm -rf /tmp/kiln-node && mkdir -p /tmp/kiln-node && tar -C /tmp/kiln-node -xf "$STAGE/node.tar"
-    timeout 150 "${kiln[@]}" conformance /tmp/kiln-node/node/* --backend cuda,cpu --timeout 10 >"$STAGE/node-cuda.log" 2>&1
-    summary+=("node suite, cuda|$(grep -iE 'passed|pass ' "$STAGE/node-cuda.log" | tail -1)|$((SECONDS - t2)) s")
+    timeout 150 "${kiln[@]}" conformance /tmp/kiln-node/node --backend cuda,cpu --timeout 10 >"$STAGE/node-cuda.log" 2>&1
+    timeout 90 "${kiln[@]}" conformance /tmp/kiln-node/node --backend cpu --timeout 10 >"$STAGE/node-cpu.log" 2>&1
+    summary+=("node suite, --backend cuda,cpu|$(grep -E '^[0-9]+ passed' "$STAGE/node-cuda.log" | tail -1)|$((SECONDS - t2)) s")
+    summary+=("node suite, --backend cpu|$(grep -E '^[0-9]+ passed' "$STAGE/node-cpu.log" | tail -1)|baseline")
+    # the cases that pass on the CPU but not with cuda are the ones to fix
+    comm -23 <(grep -E '^PASS' "$STAGE/node-cpu.log" | awk '{print $2}' | sort) <(grep -E '^PASS' "$STAGE/node-cuda.log" | awk '{print $2}' | sort) \
+        > "$STAGE/node-regressions.txt"
+    head -40 "$STAGE/node-regressions.txt" >&2
 
     log "4/4 MiniLM 8x128: Kiln cuda, Kiln cpu, ONNX Runtime CUDA"
     local kc kp ort
