@@ -29,8 +29,20 @@ prepare() {
 XML
     ./mvnw -B -q -s "$stage/settings.xml" -Dmaven.repo.local="$stage/m2" -pl backend-cuda,samples -am -Pgpu,cuda-ptx \
         package -Dtest='Cuda*GpuTest' -Dsurefire.failIfNoSpecifiedTests=false || { log "prepare: the build failed"; return 1; }
-    ./mvnw -B -q -s "$stage/settings.xml" -Dmaven.repo.local="$stage/m2" -pl backend-cuda -am -Pgpu,cuda-ptx \
-        dependency:copy -Dartifact=org.bytedeco:cuda:13.1-9.19-1.5.13:jar:linux-x86_64 -DoutputDirectory="$stage/natives" >/dev/null
+    mkdir -p "$stage/natives"
+    cp "$HOME"/.m2/repository/org/bytedeco/cuda/*/cuda-*-linux-x86_64.jar "$stage/natives/"
+    # ONNX Runtime's CPU jar (needed to build samples) carries every platform and debug symbols: keep linux-x64
+    python3 - "$stage"/m2/com/microsoft/onnxruntime/onnxruntime/*/onnxruntime-*.jar <<'PY'
+import shutil, sys, zipfile
+for jar in sys.argv[1:]:
+    with zipfile.ZipFile(jar) as src, zipfile.ZipFile(jar + ".tmp", "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            name = item.filename
+            if name.startswith("ai/onnxruntime/native/") and not name.startswith("ai/onnxruntime/native/linux-x64"):
+                continue
+            dst.writestr(item, src.read(name))
+    shutil.move(jar + ".tmp", jar)
+PY
     printf '<settings><offline>true</offline></settings>\n' > "$stage/settings.xml"
     mkdir -p "$stage/mavenhome" && cp -r "$HOME/.m2/wrapper" "$stage/mavenhome/" 2>/dev/null
     # 2. A Java runtime with the compiler (the GPU image has none): jlink keeps it small.
@@ -45,7 +57,9 @@ XML
         cp "$HOME/.m2/repository/com/microsoft/onnxruntime/onnxruntime_gpu/1.23.2/onnxruntime_gpu-1.23.2.jar" "$stage/"
     fi
     rm -rf "$stage/m2/dev/kiln"   # the project's own snapshots are rebuilt there
-    (cd "$out" && tar -cf - stage | split -b "${PART_MIB}m" -d - part.) || return 1
+    # artifacts remember the repository they came from; offline there, that mirror is gone, so forget it
+    find "$stage/m2" \( -name _remote.repositories -o -name '*.lastUpdated' \) -delete
+    (cd "$out" && tar -czf - stage | split -b "${PART_MIB}m" -d - part.) || return 1
     rm -rf "$stage"
     du -sh "$out"/part.* >&2
     log "carry each part in its own call, one after the other while the machine stays warm:"
@@ -62,7 +76,7 @@ stage_part() {
     # unpack once every part is there (split names them part.00, part.01, ...; the last is the short one)
     local last; last=$(ls /tmp/kiln-parts/part.* | tail -1)
     if [ "$(stat -c %s "$last")" -lt $((PART_MIB * 1024 * 1024)) ]; then
-        mkdir -p /tmp && cat /tmp/kiln-parts/part.* | tar -C /tmp -xf - && rm -rf /tmp/kiln-stage && mv /tmp/stage /tmp/kiln-stage \
+        mkdir -p /tmp && cat /tmp/kiln-parts/part.* | tar -C /tmp -xzf - && rm -rf /tmp/kiln-stage && mv /tmp/stage /tmp/kiln-stage \
             && log "unpacked into /tmp/kiln-stage"
     fi
 }
