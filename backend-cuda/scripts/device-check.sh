@@ -47,7 +47,7 @@ PY
     mkdir -p "$stage/mavenhome" && cp -r "$HOME/.m2/wrapper" "$stage/mavenhome/" 2>/dev/null
     # 2. A Java runtime with the compiler (the GPU image has none): jlink keeps it small.
     if command -v jlink >/dev/null; then
-        jlink --add-modules java.base,java.compiler,java.logging,java.management,java.naming,java.net.http,java.scripting,java.sql,java.xml,jdk.compiler,jdk.unsupported,jdk.zipfs,jdk.crypto.ec \
+        jlink --add-modules java.base,java.compiler,java.desktop,java.instrument,java.logging,java.management,java.naming,java.net.http,java.scripting,java.sql,java.xml,jdk.compiler,jdk.unsupported,jdk.zipfs,jdk.crypto.ec \
             --strip-debug --no-header-files --no-man-pages --compress=2 --output "$stage/jdk" || log "jlink failed: carry a JDK 17 yourself"
     fi
     # 3. The ONNX node suite (beside the checkout, so it would not travel).
@@ -109,8 +109,11 @@ run() {
 
     log "2/4 gpu tests"
     local t1=$SECONDS
+    local status=0
+    rm -rf backend-cuda/target/surefire-reports
     "${mvn[@]}" -pl backend-cuda -am -Pgpu,cuda-ptx test -Dtest='Cuda*GpuTest' -Dsurefire.failIfNoSpecifiedTests=false >"$STAGE/gpu-tests.log" 2>&1
     local rc=$?
+    [ $rc = 0 ] || status=1
     grep -E "Tests run:|FAIL|max relative error|step +[0-9]+:|MiniLM on cuda" "$STAGE/gpu-tests.log" | tail -60 >&2
     summary+=("gpu tests|$([ $rc = 0 ] && echo pass || echo FAIL)|$(grep -h 'Tests run:' backend-cuda/target/surefire-reports/*.txt 2>/dev/null | awk -F'[:,]' '{r+=$2; f+=$4; e+=$6; s+=$8} END {print r" run, "f" failed, "e" errors, "s" skipped"}') ($((SECONDS - t1)) s)")
 
@@ -140,8 +143,11 @@ run() {
     if [[ "$kc" =~ ^[0-9.]+$ && "$ort" =~ ^[0-9.]+\ ms$ ]]; then
         summary+=("Kiln cuda / ORT CUDA|$(awk -v a="$kc" -v b="${ort% ms}" 'BEGIN {printf "%.2f", a / b}')|target <= 1.2")
     fi
-    summary+=("total|$((SECONDS - t0)) s|")
+    [[ "$kc" =~ ^[0-9.]+$ ]] || status=1
+    [ -s "$STAGE/node-regressions.txt" ] && status=1
+    summary+=("total|$((SECONDS - t0)) s|exit status $status")
     print_table "${summary[@]}"
+    return $status
 }
 
 # ONNX Runtime's CUDA provider on the same model: the Java jar if carried, else the image's Python onnxruntime
