@@ -18,18 +18,27 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 
 /**
- * Device memory for one GPU, pooled by byte size so steady-state runs do not call cudaMalloc.
+ * Device memory for one GPU, pooled by byte size so steady-state runs do not call cudaMalloc. Zeroing and
+ * copies are queued on the device's stream, so a block released by one node and handed to the next is
+ * reused in stream order. Small integer tensors (at most {@link #HOST_INT_LIMIT} elements: shapes, axes,
+ * starts) stay on the host when copied in, since kernels read them as parameters; kernels upload one on
+ * the rare occasions they need it as data ({@link CudaDevice#in}).
  * Thread-safe. Closing frees every block, pooled or handed out.
  */
-final class CudaAllocator implements Allocator, AutoCloseable {
+public final class CudaAllocator implements Allocator, AutoCloseable {
+    /** Integer tensors up to this many elements stay on the host in {@link #fromHost}. */
+    static final int HOST_INT_LIMIT = 64;
+
+    private final CudaDevice owner;
     private final int device;
     private final Map<Long, ArrayDeque<Pointer>> free = new HashMap<>();
     private final Set<Block> live = ConcurrentHashMap.newKeySet();
     private long pooledBytes;
     private volatile boolean closed;
 
-    CudaAllocator(int device) {
-        this.device = device;
+    CudaAllocator(CudaDevice owner) {
+        this.owner = owner;
+        this.device = owner.ordinal();
     }
 
     @Override
@@ -39,7 +48,8 @@ final class CudaAllocator implements Allocator, AutoCloseable {
         }
         long bytes = Math.max(1, Math.multiplyExact(shape.elementCount(), (long) dtype.byteSize()));
         Pointer p = take(bytes);
-        check(cudart.cudaMemset(p, 0, bytes), "cudaMemset");
+        owner.enter();
+        CudaLaunch.checkRuntime(cudart.cudaMemsetAsync(p, 0, bytes, owner.stream()), "cudaMemsetAsync");
         Block b = new Block(p, bytes);
         live.add(b);
         return Tensor.onDevice(dtype, shape, b);
@@ -57,37 +67,63 @@ final class CudaAllocator implements Allocator, AutoCloseable {
         return pooledBytes;
     }
 
-    /** Copies a host tensor to a new device tensor. */
+    /** Copies a host tensor to a new device tensor; small integer tensors stay on the host (see the class doc). */
     Tensor fromHost(Tensor host) {
         if (!host.isHost()) {
             return host;
         }
-        Tensor dev = allocate(host.dtype(), host.shape());
-        Block b = (Block) dev.deviceMemory();
-        ByteBuffer bytes = hostBytes(host);
-        if (bytes.remaining() > 0) {
-            try (BytePointer src = new BytePointer(bytes)) {
-                check(cudart.cudaMemcpy(b.pointer, src, bytes.remaining(), cudart.cudaMemcpyHostToDevice), "cudaMemcpy to device");
-            }
+        if (!host.dtype().isFloatingPoint() && host.dtype() != DType.BOOL && host.elementCount() <= HOST_INT_LIMIT) {
+            return host;
         }
+        Tensor dev = allocate(host.dtype(), host.shape());
+        upload(host, dev);
         return dev;
     }
 
-    /** Copies a device tensor to a new host tensor. */
+    /** Copies a host tensor's elements into a device tensor of the same type and size. */
+    void upload(Tensor host, Tensor dev) {
+        Block b = block(dev);
+        ByteBuffer bytes = hostBytes(host);
+        if (bytes.remaining() > 0) {
+            owner.enter();
+            try (BytePointer src = new BytePointer(bytes)) {
+                // pageable source: the call returns once the bytes are staged, so the buffer may go right after
+                CudaLaunch.checkRuntime(cudart.cudaMemcpyAsync(b.pointer, src, bytes.remaining(), cudart.cudaMemcpyHostToDevice, owner.stream()),
+                        "cudaMemcpyAsync to device");
+            }
+        }
+    }
+
+    /** Copies a device tensor to a new host tensor, after everything queued before it. */
     Tensor toHost(Tensor t) {
         if (t.isHost()) {
             return t;
         }
-        Block b = (Block) t.deviceMemory();
+        Block b = block(t);
         int n = Math.toIntExact(t.elementCount() * t.dtype().byteSize());
         ByteBuffer out = ByteBuffer.allocateDirect(Math.max(1, n)).order(ByteOrder.LITTLE_ENDIAN);
         if (n > 0) {
+            owner.enter();
             try (BytePointer dst = new BytePointer(out)) {
-                check(cudart.cudaMemcpy(dst, b.pointer, n, cudart.cudaMemcpyDeviceToHost), "cudaMemcpy to host");
+                CudaLaunch.checkRuntime(cudart.cudaMemcpyAsync(dst, b.pointer, n, cudart.cudaMemcpyDeviceToHost, owner.stream()), "cudaMemcpyAsync to host");
+                CudaLaunch.checkRuntime(cudart.cudaStreamSynchronize(owner.stream()), "cudaStreamSynchronize (an earlier kernel may have failed)");
             }
         }
         out.limit(n);
         return Tensor.fromBytes(t.dtype(), t.shape(), out);
+    }
+
+    /** The device address of a tensor this allocator made. */
+    DevicePointer address(Tensor t) {
+        return new DevicePointer(block(t).pointer.address());
+    }
+
+    private static Block block(Tensor t) {
+        if (t.isHost() || !(t.deviceMemory() instanceof Block b)) {
+            throw new IllegalArgumentException("expected a tensor in cuda memory, got " + (t.isHost() ? "a host tensor " : "memory of "
+                    + t.deviceMemory().device() + " ") + t.describe());
+        }
+        return b;
     }
 
     private Pointer take(long bytes) {
@@ -101,9 +137,9 @@ final class CudaAllocator implements Allocator, AutoCloseable {
                 return q.pop();
             }
         }
-        check(cudart.cudaSetDevice(device), "cudaSetDevice");
+        CudaLaunch.checkRuntime(cudart.cudaSetDevice(device), "cudaSetDevice");
         Pointer p = new Pointer();
-        check(cudart.cudaMalloc(p, bytes), "cudaMalloc of " + bytes + " bytes");
+        CudaLaunch.checkRuntime(cudart.cudaMalloc(p, bytes), "cudaMalloc of " + bytes + " bytes");
         return p;
     }
 
@@ -148,12 +184,6 @@ final class CudaAllocator implements Allocator, AutoCloseable {
         }
         b.position(0).limit(n * t.dtype().byteSize());
         return b;
-    }
-
-    private static void check(int err, String what) {
-        if (err != cudart.cudaSuccess) {
-            throw new ExecutionException(what + " failed: " + cudart.cudaGetErrorString(err).getString());
-        }
     }
 
     /** One device block; released back to the pool once. */

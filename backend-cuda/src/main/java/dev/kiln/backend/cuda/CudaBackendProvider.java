@@ -45,6 +45,6 @@ public final class CudaBackendProvider implements BackendProvider {
         if (device < 0 || device >= r.deviceCount()) {
             throw new KilnException("cuda device " + device + " does not exist; " + r.deviceCount() + " found");
         }
-        return new CudaBackend(device);
+        return new CudaBackend(device, Boolean.parseBoolean(context.option("tf32", "false")));
     }
 }

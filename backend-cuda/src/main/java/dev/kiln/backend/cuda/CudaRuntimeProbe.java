@@ -32,10 +32,19 @@ final class CudaRuntimeProbe {
     private static Result run() {
         try {
             Loader.load(cudart.class);
+            Loader.load(org.bytedeco.cuda.global.cublas.class);
+            Loader.load(org.bytedeco.cuda.global.nvrtc.class);
         } catch (Throwable t) {
+            String platform = Loader.getPlatform();
+            boolean wrappers = CudaRuntimeProbe.class.getResource("/org/bytedeco/cuda/" + platform + "/libjnicudart.so") != null;
+            if (wrappers) {
+                // the JNI wrappers are there; what failed is the system CUDA they link against
+                return new Result(0, "no CUDA driver or CUDA 13 libraries: libcuda.so.1 (NVIDIA driver), libcudart.so.13, "
+                        + "libcublas.so.13 and libnvrtc.so.13 must be on the library path (" + firstLine(t) + ")");
+            }
             // The natives come from org.bytedeco:cuda with a platform classifier, which applications add only on GPU hosts.
             return new Result(0, "CUDA native libraries could not be loaded (" + firstLine(t) + "); add org.bytedeco:cuda with the "
-                    + "linux-x86_64 classifier and install an NVIDIA driver");
+                    + platform + " classifier and install an NVIDIA driver");
         }
         try {
             int[] count = new int[1];
