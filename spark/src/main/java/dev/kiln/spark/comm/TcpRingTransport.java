@@ -36,6 +36,9 @@ public final class TcpRingTransport implements Transport {
     private final ExecutorService sender;
     private final ByteBuffer sendBuffer = ByteBuffer.allocateDirect(SLICE).order(ByteOrder.nativeOrder());
     private final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(SLICE).order(ByteOrder.nativeOrder());
+    // views made once over the whole buffers: a view made later would cover only the bytes then remaining
+    private final FloatBuffer sendView = sendBuffer.asFloatBuffer();
+    private final FloatBuffer receiveView = receiveBuffer.asFloatBuffer();
 
     private TcpRingTransport(int rank, int size, ServerSocketChannel server) {
         this.rank = rank;
@@ -121,7 +124,12 @@ public final class TcpRingTransport implements Transport {
     /** Sends segment {@code out} to the next rank while receiving segment {@code in} (adding or copying). */
     private void exchange(float[] data, int out, int in, boolean add) {
         Future<?> sent = sender.submit(() -> {
-            send(data, start(data.length, out), start(data.length, out + 1));
+            try {
+                send(data, start(data.length, out), start(data.length, out + 1));
+            } catch (IOException | RuntimeException e) {
+                close(); // unblocks this rank's receive, and the peers see the ring end
+                throw e;
+            }
             return null;
         });
         try {
@@ -146,7 +154,7 @@ public final class TcpRingTransport implements Transport {
     }
 
     private void send(float[] data, int from, int to) throws IOException {
-        FloatBuffer view = sendBuffer.asFloatBuffer();
+        FloatBuffer view = sendView;
         for (int at = from; at < to; ) {
             int count = Math.min(to - at, SLICE / Float.BYTES);
             view.clear();
@@ -160,7 +168,7 @@ public final class TcpRingTransport implements Transport {
     }
 
     private void receive(float[] data, int from, int to, boolean add) throws IOException {
-        FloatBuffer view = receiveBuffer.asFloatBuffer();
+        FloatBuffer view = receiveView;
         float[] slice = add ? new float[Math.min(to - from, SLICE / Float.BYTES)] : null;
         for (int at = from; at < to; ) {
             int count = Math.min(to - at, SLICE / Float.BYTES);

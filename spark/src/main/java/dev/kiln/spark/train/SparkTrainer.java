@@ -71,8 +71,11 @@ public final class SparkTrainer {
     }
 
     private Result everyStep(JobSpec job, JavaRDD<Example> shards) {
+        // the shuffle after the barrier stage makes it a shuffle-map stage, which Spark retries as a whole
+        // when a task or executor fails; a failed barrier result stage would abort the job instead
         List<byte[]> out = JavaRDD.fromRDD(shards.rdd().barrier().mapPartitions(new BarrierFunction(job), false,
-                scala.reflect.ClassTag$.MODULE$.apply(byte[].class)), scala.reflect.ClassTag$.MODULE$.apply(byte[].class)).collect();
+                scala.reflect.ClassTag$.MODULE$.apply(byte[].class)), scala.reflect.ClassTag$.MODULE$.apply(byte[].class))
+                .repartition(1).collect();
         if (out.size() != 1) {
             throw new IllegalStateException("expected the state from rank 0 alone, got " + out.size() + " results");
         }
