@@ -1,6 +1,5 @@
 package dev.kiln.spark.infer;
 
-import dev.kiln.api.ir.Value;
 import dev.kiln.api.tensor.DType;
 import dev.kiln.api.tensor.Shape;
 import dev.kiln.api.tensor.Tensor;
@@ -15,20 +14,32 @@ final class RowBatcher {
     private RowBatcher() {
     }
 
-    /** The per-sample dims of {@code row}'s value for {@code input}, or a {@link RowInputException}. */
-    static long[] sampleDims(Value input, Object value, String rowName) {
-        Shape shape = input.tensorType().shape();
-        if (shape == null || shape.rank() == 0) {
-            throw new RowInputException(rowName, input.name(), "the model input has no batch dimension (" + shape + ")");
+    /**
+     * A model input as executors need it: name, element type and dims (batch first; {@link Shape#UNKNOWN}
+     * where symbolic; null when the model gives no shape).
+     */
+    record InputSpec(String name, DType type, long[] dims) implements java.io.Serializable {
+        static InputSpec of(dev.kiln.api.ir.Value v) {
+            Shape s = v.tensorType().shape();
+            return new InputSpec(v.name(), v.tensorType().elementType(), s == null ? null : s.dims());
         }
-        long[] dims = java.util.Arrays.copyOfRange(shape.dims(), 1, shape.rank());
+    }
+
+    /** The per-sample dims of {@code row}'s value for {@code input}, or a {@link RowInputException}. */
+    static long[] sampleDims(InputSpec input, Object value, String rowName) {
+        long[] shape = input.dims();
+        if (shape == null || shape.length == 0) {
+            throw new RowInputException(rowName, input.name(), "the model input has no batch dimension");
+        }
+        long[] dims = java.util.Arrays.copyOfRange(shape, 1, shape.length);
         int n = length(value, input, rowName);
         long known = 1;
         int unknown = -1;
         for (int i = 0; i < dims.length; i++) {
             if (dims[i] == Shape.UNKNOWN) {
                 if (unknown >= 0) {
-                    throw new RowInputException(rowName, input.name(), "the per-row shape " + shape + " has more than one unknown dimension");
+                    throw new RowInputException(rowName, input.name(), "the per-row shape " + java.util.Arrays.toString(dims)
+                            + " has more than one unknown dimension");
                 }
                 unknown = i;
             } else {
@@ -37,7 +48,7 @@ final class RowBatcher {
         }
         if (unknown >= 0) {
             if (n % known != 0 || n == 0) {
-                throw new RowInputException(rowName, input.name(), n + " values do not fill per-row shape " + shape + " minus the batch");
+                throw new RowInputException(rowName, input.name(), n + " values do not fill per-row shape " + java.util.Arrays.toString(dims));
             }
             dims[unknown] = n / known;
         } else if (n != known) {
@@ -47,7 +58,7 @@ final class RowBatcher {
         return dims;
     }
 
-    private static int length(Object value, Value input, String rowName) {
+    private static int length(Object value, InputSpec input, String rowName) {
         if (value == null) {
             throw new RowInputException(rowName, input.name(), "the column is null");
         }
@@ -61,8 +72,8 @@ final class RowBatcher {
     }
 
     /** Stacks the rows' values for one input into a [rows, dims...] tensor of the input's element type. */
-    static Tensor stack(Value input, List<Object> values, long[] dims, List<String> rowNames) {
-        DType type = input.tensorType().elementType();
+    static Tensor stack(InputSpec input, List<Object> values, long[] dims, List<String> rowNames) {
+        DType type = input.type();
         long per = 1;
         for (long d : dims) {
             per *= d;

@@ -107,7 +107,7 @@ public final class SparkInference {
         }
         ModelSource src = source(spark);
         List<String> fieldNames = List.of(rows.columns());
-        List<Value> feeds = new ArrayList<>();
+        List<RowBatcher.InputSpec> feeds = new ArrayList<>();
         int[] columns = new int[modelInputs.size()];
         for (Value in : modelInputs) {
             String column = inputs.getOrDefault(in.name(), in.name());
@@ -117,7 +117,7 @@ public final class SparkInference {
                         + fieldNames);
             }
             columns[feeds.size()] = at;
-            feeds.add(in);
+            feeds.add(RowBatcher.InputSpec.of(in));
         }
         StructType schema = rows.schema();
         List<String> wanted = new ArrayList<>();
@@ -177,7 +177,7 @@ public final class SparkInference {
     }
 
     /** Runs one partition in micro-batches; serializable with what it needs. */
-    private record PartitionRunner(ModelSource source, List<Value> feeds, int[] columns, List<String> wanted, int batchSize,
+    private record PartitionRunner(ModelSource source, List<RowBatcher.InputSpec> feeds, int[] columns, List<String> wanted, int batchSize,
                                    int idColumn) implements java.io.Serializable {
         Iterator<Row> run(int partition, Iterator<Row> rows) {
             Session session = source.session();
