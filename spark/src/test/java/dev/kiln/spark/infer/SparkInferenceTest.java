@@ -33,9 +33,16 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
-/** Batch inference of a small CNN over 10,000 rows on a two-executor {@code local-cluster}. */
+/**
+ * Batch inference of a small CNN over 10,000 rows on a two-executor {@code local-cluster}. The load count
+ * runs first: executors keep sessions for the JVM's life, so later tests find the model already open.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SparkInferenceTest {
     private static final int ROWS = 10_000;
     private static SparkSession spark;
@@ -77,6 +84,7 @@ class SparkInferenceTest {
     }
 
     @Test
+    @Order(1)
     void tenThousandRowsMatchALocalSessionAndEachExecutorLoadsOnce() {
         SparkInference inference = SparkInference.of(model).batchSize(64).input("image", "pixels").output("output", "probabilities");
         long start = System.nanoTime();
@@ -109,6 +117,7 @@ class SparkInferenceTest {
     }
 
     @Test
+    @Order(2)
     void aRowThatDoesNotFitNamesTheRowAndTheInput() {
         float[][] x = {images[0], java.util.Arrays.copyOf(images[1], 783), images[2]};
         SparkInference inference = SparkInference.of(model).input("image", "pixels").idColumn("id");

@@ -14,13 +14,17 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every-step data-parallel training of the MNIST CNN on a {@code local-cluster} of four executor JVMs:
  * 1,600 rows, a global batch of 64, two epochs = 50 steps, against one process on the same batches.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SparkTrainerClusterTest {
     private static final int ROWS = 1600;
     private static final int GLOBAL_BATCH = 64;
@@ -48,6 +52,7 @@ class SparkTrainerClusterTest {
     }
 
     @Test
+    @Order(1)
     void twoWorkersMatchOneProcess() {
         Result r = trainer(2).build().fit(rows, 2);
         assertEquals(50, r.steps());
@@ -62,6 +67,7 @@ class SparkTrainerClusterTest {
     }
 
     @Test
+    @Order(2)
     void fourWorkersMatchOneProcess() {
         Result r = trainer(4).build().fit(rows, 2);
         assertEquals(50, r.steps());
@@ -71,7 +77,9 @@ class SparkTrainerClusterTest {
         assertTrue(diff < TOLERANCE, "relative difference " + diff);
     }
 
+    /** Runs after the uninterrupted two-worker run, whose weights it must match. */
     @Test
+    @Order(3)
     void aKilledExecutorResumesFromTheLastCheckpoint(@TempDir Path dir) {
         long start = System.nanoTime();
         Result r = trainer(2).checkpoint(dir.toString(), 10).haltExecutor(1, 33).build().fit(rows, 2);
