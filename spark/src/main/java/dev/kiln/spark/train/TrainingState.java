@@ -1,20 +1,13 @@
 package dev.kiln.spark.train;
 
-import dev.kiln.api.tensor.DType;
 import dev.kiln.api.tensor.Tensor;
 import dev.kiln.runtime.train.Checkpoint;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * A trainer's state (a {@link Checkpoint} between epochs) as bytes for Spark to ship: broadcast to the
- * workers, returned by rank 0. Also flattens the weights and optimizer state into one float vector for
+ * workers, returned by rank 0 (the checkpoint file format). Also flattens the weights and optimizer state into one float vector for
  * averaging. Float32 tensors only. Stateless.
  */
 final class TrainingState {
@@ -22,33 +15,11 @@ final class TrainingState {
     }
 
     static byte[] encode(Checkpoint c) {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            DataOutputStream out = new DataOutputStream(bytes);
-            out.writeLong(c.step());
-            out.writeInt(c.epoch());
-            out.writeLong(c.rngState());
-            writeTensors(out, c.parameters());
-            writeTensors(out, c.optimizerState());
-            out.flush();
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return c.toBytes();
     }
 
     static Checkpoint decode(byte[] b) {
-        try {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(b));
-            long step = in.readLong();
-            int epoch = in.readInt();
-            long rng = in.readLong();
-            Map<String, Tensor> params = readTensors(in);
-            Map<String, Tensor> state = readTensors(in);
-            return new Checkpoint(step, epoch, rng, params, state, null);
-        } catch (IOException e) {
-            throw new UncheckedIOException("corrupt training state", e);
-        }
+        return Checkpoint.fromBytes(b);
     }
 
     /** Parameters then optimizer state, concatenated in map order. */
@@ -84,45 +55,6 @@ final class TrainingState {
             at[0] += v.length;
             out.put(k, Tensor.of(v, t.dims()));
         });
-        return out;
-    }
-
-    private static void writeTensors(DataOutputStream out, Map<String, Tensor> tensors) throws IOException {
-        out.writeInt(tensors.size());
-        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-            Tensor t = e.getValue();
-            if (t.dtype() != DType.FLOAT) {
-                throw new IllegalArgumentException("'" + e.getKey() + "': only float32 state travels, got " + t.describe());
-            }
-            out.writeUTF(e.getKey());
-            long[] dims = t.dims();
-            out.writeInt(dims.length);
-            for (long d : dims) {
-                out.writeLong(d);
-            }
-            for (float f : t.floatData()) {
-                out.writeFloat(f);
-            }
-        }
-    }
-
-    private static Map<String, Tensor> readTensors(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        for (int i = 0; i < n; i++) {
-            String name = in.readUTF();
-            long[] dims = new long[in.readInt()];
-            long count = 1;
-            for (int d = 0; d < dims.length; d++) {
-                dims[d] = in.readLong();
-                count *= dims[d];
-            }
-            float[] v = new float[Math.toIntExact(count)];
-            for (int j = 0; j < v.length; j++) {
-                v[j] = in.readFloat();
-            }
-            out.put(name, Tensor.of(v, dims));
-        }
         return out;
     }
 }
