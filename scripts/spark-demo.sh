@@ -9,4 +9,6 @@ cp_file=spark/target/spark.classpath
 [ -f "$cp_file" ] || ./mvnw -o -q -pl spark dependency:build-classpath -Dmdep.includeScope=provided -Dmdep.outputFile=target/spark.classpath
 opens=$(sed -n "s:.*<spark.jvm.opens>\(.*\)</spark.jvm.opens>.*:\1:p" pom.xml)
 export SPARK_LOCAL_IP=127.0.0.1
-exec java -Xmx4g $opens -cp "$(cat "$cp_file"):samples/target/kiln.jar" dev.kiln.samples.cli.KilnCommand spark-demo "$@"
+# the list holds the module's compile dependencies too (Kiln jars, possibly stale in ~/.m2): kiln.jar has those
+spark_cp=$(tr ':' '\n' < "$cp_file" | grep -v '/dev/kiln/' | paste -sd:)
+exec java -Xmx4g $opens -cp "$spark_cp:samples/target/kiln.jar" dev.kiln.samples.cli.KilnCommand spark-demo "$@"
