@@ -103,20 +103,43 @@ public record Checkpoint(long step, int epoch, long rngState, Map<String, Tensor
 
     /** Reads a checkpoint; throws {@link KilnException} naming the file when it is missing, torn or not one. */
     public static Checkpoint read(Path file) {
+        byte[] all;
         try {
-            byte[] all = Files.readAllBytes(file);
+            all = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new KilnException("checkpoint " + file + ": cannot read: " + e.getMessage(), e);
+        }
+        return decode(all, "checkpoint " + file);
+    }
+
+    /** This checkpoint as the bytes {@link #write} puts in a file, e.g. to send it to another process. */
+    public byte[] toBytes() {
+        try {
+            return encode();
+        } catch (IOException e) {
+            throw new KilnException("checkpoint: cannot encode: " + e.getMessage(), e);
+        }
+    }
+
+    /** A checkpoint from {@link #toBytes()}; throws {@link KilnException} when the bytes are torn or not one. */
+    public static Checkpoint fromBytes(byte[] bytes) {
+        return decode(bytes, "checkpoint bytes");
+    }
+
+    private static Checkpoint decode(byte[] all, String what) {
+        try {
             if (all.length < 12) {
-                throw new KilnException("checkpoint " + file + ": too short (" + all.length + " bytes)");
+                throw new KilnException(what + ": too short (" + all.length + " bytes)");
             }
             CRC32 crc = new CRC32();
             crc.update(all, 0, all.length - 8);
             long stored = ByteBuffer.wrap(all, all.length - 8, 8).getLong();
             if (stored != crc.getValue()) {
-                throw new KilnException("checkpoint " + file + ": checksum mismatch (torn or corrupted file)");
+                throw new KilnException(what + ": checksum mismatch (torn or corrupted file)");
             }
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(all, 0, all.length - 8));
             if (in.readLong() != MAGIC) {
-                throw new KilnException("checkpoint " + file + ": not a Kiln checkpoint");
+                throw new KilnException(what + ": not a Kiln checkpoint");
             }
             long step = in.readLong();
             int epoch = in.readInt();
@@ -133,7 +156,7 @@ public record Checkpoint(long step, int epoch, long rngState, Map<String, Tensor
             }
             return new Checkpoint(step, epoch, rng, parameters, state, progress);
         } catch (IOException e) {
-            throw new KilnException("checkpoint " + file + ": cannot read: " + e.getMessage(), e);
+            throw new KilnException(what + ": cannot read: " + e.getMessage(), e);
         }
     }
 

@@ -55,6 +55,9 @@ public final class Trainer implements AutoCloseable {
     private Session trainSession;
     private Session evalSession;
     private Session inferSession;
+    private TrainingGraphs.SplitStep splitStep;
+    private Session gradientSession;
+    private Session updateSession;
 
     private Trainer(Builder b) {
         this.network = b.network;
@@ -243,6 +246,84 @@ public final class Trainer implements AutoCloseable {
         return names;
     }
 
+    /**
+     * A batch's loss and gradients: {@link #gradients} runs forward and backward without the update, so a
+     * data-parallel caller can combine the gradients of several workers before {@link #applyGradients}.
+     *
+     * @param loss      the batch's mean loss
+     * @param gradients each trainable parameter's gradient, by parameter name, in {@link #trainable()} order
+     */
+    public record StepGradients(double loss, Map<String, Tensor> gradients) {
+    }
+
+    /**
+     * Forward and backward on one batch (input and label columns by name) with the current weights, leaving
+     * weights, optimizer state and the step count alone; buffers (BatchNorm statistics) are updated as a
+     * step would, and dropout masks are drawn from this trainer's generator. With {@link #applyGradients}
+     * this is the step {@link #fit} runs, cut in two at the gradients.
+     */
+    public StepGradients gradients(Map<String, ? extends RuntimeValue> batch) {
+        TrainingGraphs.SplitStep g = splitStep();
+        if (gradientSession == null) {
+            gradientSession = Session.open(g.gradients(), sessionOptions);
+        }
+        Map<String, RuntimeValue> feeds = new HashMap<>(batch);
+        Tensor input = (Tensor) feeds.get(network.input());
+        if (input == null) {
+            throw new IllegalArgumentException("batch has no input column '" + network.input() + "'; columns: " + batch.keySet());
+        }
+        params.all().forEach(feeds::put);
+        for (NetBuilder.MaskSpec m : g.masks()) {
+            feeds.put(m.input(), mask(m, (int) input.dim(0)));
+        }
+        Map<String, RuntimeValue> out = gradientSession.run(feeds);
+        for (String buffer : g.bufferUpdates().keySet()) {
+            params.set(buffer, (Tensor) out.get(TrainingGraphs.next(buffer)));
+        }
+        Map<String, Tensor> grads = new LinkedHashMap<>();
+        for (String p : g.trainable()) {
+            grads.put(p, (Tensor) out.get(dev.kiln.runtime.autodiff.GradientNames.of(p)));
+        }
+        return new StepGradients(((Tensor) out.get(TrainingGraphs.LOSS)).getDouble(0), grads);
+    }
+
+    /**
+     * One optimizer update (with clipping, if configured) from the given gradients, one per trainable
+     * parameter by name, e.g. averaged over data-parallel workers; counts one step.
+     */
+    public void applyGradients(Map<String, Tensor> gradients) {
+        TrainingGraphs.SplitStep g = splitStep();
+        if (!gradients.keySet().equals(new java.util.HashSet<>(g.trainable()))) {
+            throw new IllegalArgumentException("gradients for " + gradients.keySet() + "; expected one for each of " + g.trainable());
+        }
+        if (updateSession == null) {
+            updateSession = Session.open(g.update(), sessionOptions);
+        }
+        Map<String, RuntimeValue> feeds = new HashMap<>(optimizerState);
+        for (String p : g.trainable()) {
+            feeds.put(p, params.get(p));
+            feeds.put(dev.kiln.runtime.autodiff.GradientNames.of(p), gradients.get(p));
+        }
+        feeds.put(TrainingGraphs.LR, Tensor.scalar((float) schedule.rate(step, optimizer.learningRate())));
+        feeds.put(TrainingGraphs.STEP, Tensor.scalar(step + optimizer.firstT()));
+        Map<String, RuntimeValue> out = updateSession.run(feeds);
+        for (String p : g.trainable()) {
+            params.set(p, (Tensor) out.get(TrainingGraphs.next(p)));
+        }
+        for (String s : optimizerState.keySet()) {
+            optimizerState.put(s, (Tensor) out.get(TrainingGraphs.next(s)));
+        }
+        step++;
+    }
+
+    private TrainingGraphs.SplitStep splitStep() {
+        stepGraph();
+        if (splitStep == null) {
+            splitStep = TrainingGraphs.split(network, params, optimizer, frozen, clipNorm);
+        }
+        return splitStep;
+    }
+
     private Tensor mask(NetBuilder.MaskSpec m, int rows) {
         long[] dims = new long[m.perSampleShape().length + 1];
         dims[0] = rows;
@@ -391,12 +472,12 @@ public final class Trainer implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Session s : new Session[] {trainSession, evalSession, inferSession}) {
+        for (Session s : new Session[] {trainSession, evalSession, inferSession, gradientSession, updateSession}) {
             if (s != null) {
                 s.close();
             }
         }
-        trainSession = evalSession = inferSession = null;
+        trainSession = evalSession = inferSession = gradientSession = updateSession = null;
     }
 
     /** Configures a {@link Trainer}; {@link #build()} checks the settings and builds the training graph. */

@@ -45,14 +45,52 @@ final class TrainingGraphs {
         return parameter + "." + state;
     }
 
+    /** The training step cut at the gradients: forward and backward, then the optimizer update alone. */
+    record SplitStep(Model gradients, Model update, List<String> trainable, List<NetBuilder.MaskSpec> masks,
+                     Map<String, String> bufferUpdates) {
+    }
+
     static Step training(Network network, Parameters params, Optimizer optimizer, List<Pattern> frozen, double clipNorm) {
         NetBuilder net = new NetBuilder(NetBuilder.Mode.TRAIN, params, "train_step");
+        List<String> trainable = new ArrayList<>();
+        Graph.Builder g = forwardBackward(net, network, params, frozen, trainable);
+        addUpdate(g, params, optimizer, trainable, clipNorm);
+        addBufferUpdates(g, net, params);
+        return new Step(model(g.build(), optimizer.domain()), List.copyOf(trainable), net.masks(), net.bufferUpdates());
+    }
+
+    /**
+     * As {@link #training}, in two graphs: the first outputs the loss, the heads, each trainable
+     * parameter's gradient (named {@link GradientNames#of}) and the buffer updates; the second takes the
+     * parameters, those gradients, the optimizer state, {@value #LR} and {@value #STEP}, clips if asked
+     * and outputs the updated parameters and state. Between them a caller may combine gradients.
+     */
+    static SplitStep split(Network network, Parameters params, Optimizer optimizer, List<Pattern> frozen, double clipNorm) {
+        NetBuilder net = new NetBuilder(NetBuilder.Mode.TRAIN, params, "gradient_step");
+        List<String> trainable = new ArrayList<>();
+        Graph.Builder g = forwardBackward(net, network, params, frozen, trainable);
+        for (String p : trainable) {
+            g.output(new Value(GradientNames.of(p), new ValueType.TensorType(DType.FLOAT, params.get(p).shape())));
+        }
+        addBufferUpdates(g, net, params);
+        Graph.Builder u = Graph.builder("update_step");
+        for (String p : trainable) {
+            u.input(new Value(p, new ValueType.TensorType(DType.FLOAT, params.get(p).shape())));
+            u.input(new Value(GradientNames.of(p), new ValueType.TensorType(DType.FLOAT, params.get(p).shape())));
+        }
+        addUpdate(u, params, optimizer, trainable, clipNorm);
+        return new SplitStep(model(g.build(), null), model(u.build(), optimizer.domain()), List.copyOf(trainable), net.masks(),
+                net.bufferUpdates());
+    }
+
+    /** The forward graph, total loss and autodiff; fills {@code trainable}; outputs the loss and heads. */
+    private static Graph.Builder forwardBackward(NetBuilder net, Network network, Parameters params, List<Pattern> frozen,
+                                                 List<String> trainable) {
         Map<String, Sym> predictions = network.forward(net);
         String loss = totalLoss(net, network, predictions);
         for (Head h : network.heads()) {
             net.output(h.output(), DType.FLOAT);
         }
-        List<String> trainable = new ArrayList<>();
         for (String p : net.parameterInputs()) {
             if (!params.isBuffer(p) && frozen.stream().noneMatch(f -> f.matcher(p).matches())) {
                 trainable.add(p);
@@ -68,6 +106,11 @@ final class TrainingGraphs {
         for (Head h : network.heads()) {
             g.output(new Value(h.output(), withGradients.typeOf(h.output())));
         }
+        return g;
+    }
+
+    /** Optional clipping and the optimizer node over the gradients named {@link GradientNames#of}. */
+    private static void addUpdate(Graph.Builder g, Parameters params, Optimizer optimizer, List<String> trainable, double clipNorm) {
         List<String> grads = new ArrayList<>();
         for (String p : trainable) {
             grads.add(GradientNames.of(p));
@@ -99,11 +142,13 @@ final class TrainingGraphs {
         for (String o : node.outputs()) {
             g.output(new Value(o, new ValueType.TensorType(DType.FLOAT, null)));
         }
+    }
+
+    private static void addBufferUpdates(Graph.Builder g, NetBuilder net, Parameters params) {
         net.bufferUpdates().forEach((buffer, value) -> {
             g.node(Node.builder("Identity").name(next(buffer)).inputs(value).outputs(next(buffer)).build());
             g.output(new Value(next(buffer), new ValueType.TensorType(DType.FLOAT, params.get(buffer).shape())));
         });
-        return new Step(model(g.build(), optimizer.domain()), List.copyOf(trainable), net.masks(), net.bufferUpdates());
     }
 
     /** Inference form with labels and losses: outputs "loss" then each head's prediction. */

@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
         description = "Run, convert and check ONNX models with Kiln.",
         subcommands = {RunCommand.class, ConvertCommand.class, InspectCommand.class, BackendsCommand.class,
                 ConformanceCommand.class, BenchCommand.class, DemoCommand.class, QuickstartCommand.class,
-                TrainMnistCommand.class, FinetuneMiniLmCommand.class, OperatorsCommand.class, FuzzCommand.class})
+                TrainMnistCommand.class, FinetuneMiniLmCommand.class, OperatorsCommand.class, FuzzCommand.class,
+                SparkDemoCommand.class})
 public final class KilnCommand implements Runnable {
     @Spec
     CommandSpec spec;
