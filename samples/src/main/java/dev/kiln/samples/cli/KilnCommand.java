@@ -18,8 +18,7 @@ import picocli.CommandLine.Spec;
         description = "Run, convert and check ONNX models with Kiln.",
         subcommands = {RunCommand.class, ConvertCommand.class, InspectCommand.class, BackendsCommand.class,
                 ConformanceCommand.class, BenchCommand.class, DemoCommand.class, QuickstartCommand.class,
-                TrainMnistCommand.class, FinetuneMiniLmCommand.class, OperatorsCommand.class, FuzzCommand.class,
-                SparkDemoCommand.class})
+                TrainMnistCommand.class, FinetuneMiniLmCommand.class, OperatorsCommand.class, FuzzCommand.class})
 public final class KilnCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -45,6 +44,7 @@ public final class KilnCommand implements Runnable {
     /** The configured command line; tests call {@code execute} on it with their own out and err writers. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new KilnCommand());
+        cl.addSubcommand("spark-demo", sparkDemo());
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             cmd.getErr().println("error: " + Failures.oneLine(ex));
             if (verboseRequested(parseResult)) {
@@ -61,6 +61,34 @@ public final class KilnCommand implements Runnable {
             return cmd.getCommandSpec().exitCodeOnInvalidInput();
         });
         return cl;
+    }
+
+    /**
+     * kiln.jar leaves Spark out (it is {@code provided}), and picocli reads a command's fields when it is
+     * registered, so the Spark demo is registered by name only where Spark's classes are present; elsewhere
+     * the name answers with how to run it.
+     */
+    private static Object sparkDemo() {
+        try {
+            Class.forName("org.apache.spark.sql.SparkSession", false, KilnCommand.class.getClassLoader());
+            var demo = Class.forName("dev.kiln.samples.cli.SparkDemoCommand").getDeclaredConstructor();
+            demo.setAccessible(true);
+            return demo.newInstance();
+        } catch (ClassNotFoundException e) {
+            return new SparkMissing();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot create the spark-demo command: " + e, e);
+        }
+    }
+
+    /** Stands for {@code spark-demo} where Spark is not on the class path. */
+    @Command(name = "spark-demo", description = "MiniLM batch embedding and a 2-worker fine-tune on Spark (run it through scripts/spark-demo.sh).")
+    static final class SparkMissing implements java.util.concurrent.Callable<Integer> {
+        @Override
+        public Integer call() {
+            throw new IllegalStateException("spark-demo needs Apache Spark on the class path, which kiln.jar leaves out; "
+                    + "run it with scripts/spark-demo.sh");
+        }
     }
 
     private static boolean verboseRequested(ParseResult result) {
