@@ -225,20 +225,30 @@ public final class Trainer implements AutoCloseable {
             listeners.forEach(l -> l.onStepSkipped(this, epoch + 1, batch, message));
             return null;
         }
-        for (String p : stepGraph.trainable()) {
+        adoptUpdates(out, stepGraph.trainable());
+        adoptBuffers(out, stepGraph.bufferUpdates().keySet());
+        step++;
+        return out;
+    }
+
+    /** Takes the updated weights of {@code trainable} and the optimizer state from a step's outputs. */
+    private void adoptUpdates(Map<String, RuntimeValue> out, List<String> trainable) {
+        for (String p : trainable) {
             params.set(p, (Tensor) out.get(TrainingGraphs.next(p)));
         }
         for (String s : optimizerState.keySet()) {
             optimizerState.put(s, (Tensor) out.get(TrainingGraphs.next(s)));
         }
-        for (String buffer : stepGraph.bufferUpdates().keySet()) {
-            params.set(buffer, (Tensor) out.get(TrainingGraphs.next(buffer)));
-        }
-        step++;
-        return out;
     }
 
-    private List<String> updatedValues() {
+    /** Takes the updated buffers (BatchNorm statistics) from a step's outputs. */
+    private void adoptBuffers(Map<String, RuntimeValue> out, java.util.Set<String> buffers) {
+        for (String buffer : buffers) {
+            params.set(buffer, (Tensor) out.get(TrainingGraphs.next(buffer)));
+        }
+    }
+
+        private List<String> updatedValues() {
         List<String> names = new ArrayList<>();
         stepGraph.trainable().forEach(p -> names.add(TrainingGraphs.next(p)));
         optimizerState.keySet().forEach(s -> names.add(TrainingGraphs.next(s)));
@@ -277,9 +287,7 @@ public final class Trainer implements AutoCloseable {
             feeds.put(m.input(), mask(m, (int) input.dim(0)));
         }
         Map<String, RuntimeValue> out = gradientSession.run(feeds);
-        for (String buffer : g.bufferUpdates().keySet()) {
-            params.set(buffer, (Tensor) out.get(TrainingGraphs.next(buffer)));
-        }
+        adoptBuffers(out, g.bufferUpdates().keySet());
         Map<String, Tensor> grads = new LinkedHashMap<>();
         for (String p : g.trainable()) {
             grads.put(p, (Tensor) out.get(dev.kiln.runtime.autodiff.GradientNames.of(p)));
@@ -307,12 +315,7 @@ public final class Trainer implements AutoCloseable {
         feeds.put(TrainingGraphs.LR, Tensor.scalar((float) schedule.rate(step, optimizer.learningRate())));
         feeds.put(TrainingGraphs.STEP, Tensor.scalar(step + optimizer.firstT()));
         Map<String, RuntimeValue> out = updateSession.run(feeds);
-        for (String p : g.trainable()) {
-            params.set(p, (Tensor) out.get(TrainingGraphs.next(p)));
-        }
-        for (String s : optimizerState.keySet()) {
-            optimizerState.put(s, (Tensor) out.get(TrainingGraphs.next(s)));
-        }
+        adoptUpdates(out, g.trainable());
         step++;
     }
 
