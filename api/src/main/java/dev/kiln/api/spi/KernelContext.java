@@ -43,4 +43,22 @@ public interface KernelContext {
 
     /** The opset version of the node's domain the model imports. */
     int opsetVersion();
+
+    /**
+     * Throws {@link dev.kiln.api.RunCancelledException} (or its {@link dev.kiln.api.RunTimeoutException})
+     * when the run this kernel belongs to was cancelled or passed its deadline. Cheap (a volatile read and,
+     * with a deadline, a clock read): kernels whose work depends on input values call it every so often
+     * in their outer loops so that one enormous kernel stops within a bounded time. The default does nothing.
+     */
+    default void checkCancelled() {
+    }
+
+    /**
+     * Charges {@code bytes} of memory the kernel is about to allocate itself (not through {@link #allocate},
+     * which is charged already) against the run's memory budget, naming {@code what} in the error; throws
+     * {@link dev.kiln.api.MemoryBudgetException} before anything is allocated when it does not fit. The
+     * charge lasts until the kernel returns. The default does nothing.
+     */
+    default void reserveScratch(long bytes, String what) {
+    }
 }

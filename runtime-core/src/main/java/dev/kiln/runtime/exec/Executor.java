@@ -101,9 +101,21 @@ public final class Executor {
      * @param outputNames names of graph outputs to compute; unknown names are an {@link IllegalArgumentException}
      */
     public Map<String, RuntimeValue> run(Map<String, ? extends RuntimeValue> inputs, Collection<String> outputNames) {
+        return run(inputs, outputNames, RunLimits.NONE);
+    }
+
+    /**
+     * Runs the model within {@code limits}: a run past its deadline throws {@link dev.kiln.api.RunTimeoutException},
+     * a cancelled one {@link dev.kiln.api.RunCancelledException}, an allocation past the budget
+     * {@link dev.kiln.api.MemoryBudgetException}. The deadline and the cancellation are checked before
+     * every step, on every control-flow iteration and wherever a kernel calls
+     * {@link dev.kiln.api.spi.KernelContext#checkCancelled()}. A stopped run releases what it allocated
+     * as its frames unwind no differently from a failed one; the executor stays usable.
+     */
+    public Map<String, RuntimeValue> run(Map<String, ? extends RuntimeValue> inputs, Collection<String> outputNames, RunLimits limits) {
         int[] wanted = outputIndices(outputNames);
         boolean[] enabled = wanted.length == main.outputs.length ? null : mask(wanted);
-        RunState run = new RunState(timer);
+        RunState run = new RunState(timer, java.util.Objects.requireNonNull(limits, "limits"));
         Frame frame = new Frame(main, null);
         for (Map.Entry<String, ? extends RuntimeValue> e : inputs.entrySet()) {
             Integer slot = inputSlots.get(e.getKey());
@@ -143,11 +155,17 @@ public final class Executor {
     /** Runs a plan's steps in order, emptying each slot after its last reader. */
     static void execute(GraphPlan plan, Frame frame, RunState run, boolean[] enabled) {
         Step[] steps = plan.steps;
+        RunGuard guard = run.guard();
+        boolean checked = guard.active();
         for (int i = 0; i < steps.length; i++) {
             if (enabled != null && !enabled[i]) {
                 continue;
             }
+            if (checked && guard.stopRequested()) {
+                throw guard.stopped(steps[i].describe());
+            }
             steps[i].run(frame, run);
+            guard.stepDone();
             for (int s : plan.freeAfter[i]) {
                 frame.clear(s, run);
             }

@@ -56,6 +56,8 @@ final class KernelStep implements Step {
             throw NodeErrors.inNode(node, e);
         } catch (OutOfMemoryError e) {
             throw NodeErrors.outOfMemory(node, e);
+        } finally {
+            ctx.releaseScratch();
         }
         if (timer != null) {
             timer.record(node.domain().isEmpty() ? node.opType() : node.domain() + "::" + node.opType(), backend.id(), System.nanoTime() - start);

@@ -74,6 +74,7 @@ final class LoopStep implements Step {
                 scans.add(new ArrayList<>());
             }
             for (long i = 0; i < max && keepGoing; i++) {
+                run.iteration(node);
                 RuntimeValue[] in = new RuntimeValue[2 + n];
                 in[0] = Tensor.scalar(i);
                 in[1] = Tensor.scalar(keepGoing);

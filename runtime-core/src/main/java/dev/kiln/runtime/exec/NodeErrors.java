@@ -3,7 +3,9 @@ package dev.kiln.runtime.exec;
 import dev.kiln.api.ExecutionException;
 import dev.kiln.api.InvalidInputException;
 import dev.kiln.api.KilnException;
+import dev.kiln.api.MemoryBudgetException;
 import dev.kiln.api.ModelLoadException;
+import dev.kiln.api.RunCancelledException;
 import dev.kiln.api.UnsupportedOpException;
 import dev.kiln.api.ir.InvalidGraphException;
 import dev.kiln.api.ir.Node;
@@ -17,6 +19,10 @@ final class NodeErrors {
     }
 
     static KilnException inNode(Node node, RuntimeException e) {
+        if (e instanceof RunCancelledException || e instanceof MemoryBudgetException) {
+            // they name the innermost node already; an enclosing Loop or If must not retype them
+            return (KilnException) e;
+        }
         String where = "node " + node.describe();
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         if (message.startsWith(where)) {

@@ -1,7 +1,9 @@
 package dev.kiln.runtime.exec;
 
 import dev.kiln.api.spi.Allocator;
+import dev.kiln.api.tensor.DType;
 import dev.kiln.api.tensor.OptionalValue;
+import dev.kiln.api.tensor.Shape;
 import dev.kiln.api.tensor.RuntimeValue;
 import dev.kiln.api.tensor.Tensor;
 import dev.kiln.api.tensor.TensorMap;
@@ -22,9 +24,23 @@ final class RunState {
     private final Map<Object, Owned> owned = new IdentityHashMap<>();
     /** Where kernels report their time, or null when profiling is off. */
     private final OpTimer timer;
+    private final RunGuard guard;
 
-    RunState(OpTimer timer) {
+    RunState(OpTimer timer, RunLimits limits) {
         this.timer = timer;
+        this.guard = new RunGuard(limits);
+    }
+
+    RunGuard guard() {
+        return guard;
+    }
+
+    /** Called at the start of every Loop, Scan or SequenceMap iteration: counts it and stops a cancelled or late run. */
+    void iteration(dev.kiln.api.ir.Node node) {
+        guard.iterationDone();
+        if (guard.stopRequested()) {
+            throw guard.stopped(node.describe());
+        }
     }
 
     OpTimer timer() {
@@ -34,11 +50,14 @@ final class RunState {
     private static final class Owned {
         final Tensor tensor;
         final Allocator allocator;
+        /** Bytes charged to the run's budget for this storage. */
+        final long bytes;
         int holders;
 
-        Owned(Tensor tensor, Allocator allocator) {
+        Owned(Tensor tensor, Allocator allocator, long bytes) {
             this.tensor = tensor;
             this.allocator = allocator;
+            this.bytes = bytes;
         }
     }
 
@@ -49,7 +68,36 @@ final class RunState {
 
     /** Records a tensor this run allocated; it is released to {@code allocator} when no slot holds it any more. */
     synchronized void own(Tensor t, Allocator allocator) {
-        owned.putIfAbsent(backing(t), new Owned(t, allocator));
+        own(t, allocator, 0);
+    }
+
+    /**
+     * Records a tensor this run allocated after {@code bytes} were {@linkplain RunGuard#reserve reserved}
+     * for it; the bytes go back to the budget when the tensor is released.
+     */
+    synchronized void own(Tensor t, Allocator allocator, long bytes) {
+        if (owned.putIfAbsent(backing(t), new Owned(t, allocator, bytes)) != null) {
+            guard.release(bytes);
+        }
+    }
+
+    /** Charges the bytes of a tensor of this type and shape to the budget before it is allocated; returns them. */
+    long reserve(DType dtype, Shape shape, String node) {
+        long bytes = bytesOf(dtype, shape);
+        guard.reserve(bytes, (node == null ? "the runtime" : "node " + node) + ": a " + dtype + shape + " tensor");
+        return bytes;
+    }
+
+    /** Host bytes of a tensor, saturating at Long.MAX_VALUE (an impossible size must fail the budget, not wrap). */
+    static long bytesOf(DType dtype, Shape shape) {
+        long count;
+        try {
+            count = shape.elementCount();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+        long per = Math.max(1, dtype.byteSize());
+        return count > Long.MAX_VALUE / per ? Long.MAX_VALUE : count * per;
     }
 
     synchronized void hold(RuntimeValue v) {
@@ -67,6 +115,7 @@ final class RunState {
             Owned o = owned.get(key);
             if (o != null && --o.holders <= 0) {
                 owned.remove(key);
+                guard.release(o.bytes);
                 o.allocator.release(o.tensor);
             }
         });
@@ -78,6 +127,7 @@ final class RunState {
         Owned o = owned.get(key);
         if (o != null && o.holders <= 0) {
             owned.remove(key);
+            guard.release(o.bytes);
             o.allocator.release(o.tensor);
         }
     }

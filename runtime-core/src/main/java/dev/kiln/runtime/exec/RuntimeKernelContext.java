@@ -29,6 +29,8 @@ public final class RuntimeKernelContext implements KernelContext {
     private final Allocator allocator;
     private final RunState run;
     private List<Tensor> allocations;
+    /** Bytes reserved by {@link #reserveScratch} and not yet given back. */
+    private long scratch;
 
     /**
      * A context for running one kernel outside a session.
@@ -111,15 +113,47 @@ public final class RuntimeKernelContext implements KernelContext {
 
     @Override
     public Tensor allocate(DType dtype, Shape shape) {
-        Tensor t = allocator.allocate(dtype, shape);
+        Tensor t;
         if (run != null) {
-            run.own(t, allocator);
+            long bytes = run.reserve(dtype, shape, node.describe());
+            try {
+                t = allocator.allocate(dtype, shape);
+            } catch (RuntimeException | Error e) {
+                run.guard().release(bytes);
+                throw e;
+            }
+            run.own(t, allocator, bytes);
+        } else {
+            t = allocator.allocate(dtype, shape);
         }
         if (allocations == null) {
             allocations = new ArrayList<>(2);
         }
         allocations.add(t);
         return t;
+    }
+
+    @Override
+    public void checkCancelled() {
+        if (run != null && run.guard().stopRequested()) {
+            throw run.guard().stopped(node.describe());
+        }
+    }
+
+    @Override
+    public void reserveScratch(long bytes, String what) {
+        if (run != null && bytes > 0) {
+            run.guard().reserve(bytes, "node " + node.describe() + ": " + what);
+            scratch += bytes;
+        }
+    }
+
+    /** Gives the scratch bytes the kernel reserved back to the budget; the kernel step calls it when the kernel returns. */
+    void releaseScratch() {
+        if (run != null && scratch > 0) {
+            run.guard().release(scratch);
+            scratch = 0;
+        }
     }
 
     @Override

@@ -89,6 +89,7 @@ final class ScanStep implements Step {
                 scans.add(new ArrayList<>());
             }
             for (int t = 0; t < Math.max(length, 0); t++) {
+                run.iteration(node);
                 RuntimeValue[] in = new RuntimeValue[n + m];
                 System.arraycopy(carried, 0, in, 0, n);
                 for (int j = 0; j < m; j++) {

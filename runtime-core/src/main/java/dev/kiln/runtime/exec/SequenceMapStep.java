@@ -64,6 +64,7 @@ final class SequenceMapStep implements Step {
                 collected.add(new ArrayList<>());
             }
             for (int i = 0; i < length; i++) {
+                run.iteration(node);
                 RuntimeValue[] in = new RuntimeValue[given.length];
                 for (int j = 0; j < given.length; j++) {
                     in[j] = given[j] instanceof TensorSequence s ? s.get(i) : given[j];

@@ -14,6 +14,7 @@ import dev.kiln.runtime.exec.Executor;
 import dev.kiln.runtime.passes.GraphOptimizer;
 import dev.kiln.runtime.exec.OpTiming;
 import dev.kiln.runtime.exec.NodePlacement;
+import dev.kiln.runtime.exec.RunLimits;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,14 +57,18 @@ public final class Session implements AutoCloseable {
     private final List<NodeAssignment> assignment;
     private final String summary;
     private final boolean checkNonFinite;
+    private final java.time.Duration runTimeout;
+    private final long maxRunBytes;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private volatile boolean closed;
 
-    private Session(Model model, List<Backend> backends, Executor executor, boolean checkNonFinite) {
+    private Session(Model model, List<Backend> backends, Executor executor, SessionOptions options) {
         this.model = model;
+        this.runTimeout = options.runTimeout();
+        this.maxRunBytes = options.maxRunBytes();
         this.backends = backends;
         this.executor = executor;
-        this.checkNonFinite = checkNonFinite;
+        this.checkNonFinite = options.checkNonFinite();
         Graph g = model.graph();
         List<Value> required = g.requiredInputs();
         List<Value> optional = g.inputs().stream().filter(v -> g.initializers().containsKey(v.name())).toList();
@@ -119,7 +124,7 @@ public final class Session implements AutoCloseable {
         try {
             Model executable = options.optimize() ? GraphOptimizer.optimize(model).model() : model;
             Executor executor = Executor.compile(executable, backends);
-            Session s = new Session(model, List.copyOf(backends), executor, options.checkNonFinite());
+            Session s = new Session(model, List.copyOf(backends), executor, options);
             LOG.debug("session for graph '{}' opened: {}", model.graph().name(), s.summary);
             return s;
         } catch (RuntimeException | Error e) {
@@ -158,7 +163,29 @@ public final class Session implements AutoCloseable {
      * for an unknown output name.
      */
     public Map<String, RuntimeValue> run(Map<String, ? extends RuntimeValue> inputs, Collection<String> outputNames) {
+        return run(inputs, outputNames, RunOptions.defaults());
+    }
+
+    /** Runs the model within per-run limits and returns every output; see {@link #run(Map, Collection, RunOptions)}. */
+    public Map<String, RuntimeValue> run(Map<String, ? extends RuntimeValue> inputs, RunOptions options) {
+        return run(inputs, outputNames, options);
+    }
+
+    /**
+     * Runs the model within limits, computing only what the named outputs need. Besides the failures of
+     * {@link #run(Map, Collection)}: a run past its deadline ({@link RunOptions#timeout()}, else the
+     * session's {@link SessionOptions#runTimeout()}) throws {@link dev.kiln.api.RunTimeoutException}; one whose
+     * {@link RunCancellation} was raised throws {@link dev.kiln.api.RunCancelledException}; an allocation past
+     * the memory budget throws {@link dev.kiln.api.MemoryBudgetException}. Each names the node and how far
+     * the run got; the session stays usable for other and later runs.
+     */
+    public Map<String, RuntimeValue> run(Map<String, ? extends RuntimeValue> inputs, Collection<String> outputNames, RunOptions options) {
         Objects.requireNonNull(outputNames, "outputNames");
+        Objects.requireNonNull(options, "options");
+        java.time.Duration timeout = options.timeout() != null ? options.timeout() : runTimeout;
+        RunCancellation cancel = options.cancellation();
+        RunLimits limits = new RunLimits(timeout, cancel == null ? null : cancel::isCancelled,
+                options.maxRunBytes() > 0 ? options.maxRunBytes() : maxRunBytes);
         Lock l = lock.readLock();
         l.lock();
         try {
@@ -172,7 +199,7 @@ public final class Session implements AutoCloseable {
                     }
                 });
             }
-            Map<String, RuntimeValue> out = executor.run(feeds, outputNames);
+            Map<String, RuntimeValue> out = executor.run(feeds, outputNames, limits);
             if (checkNonFinite) {
                 out.forEach((name, v) -> {
                     String bad = NonFiniteCheck.firstNonFinite(v);

@@ -1,6 +1,7 @@
 package dev.kiln.runtime.session;
 
 import dev.kiln.api.format.ModelLoadOptions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -9,7 +10,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * How a {@link Session} is opened: threads, which backends in which order, checks, and model-load limits.
+ * How a {@link Session} is opened: threads, which backends in which order, checks, model-load limits, and
+ * the limits of each run (deadline, memory budget).
  * Immutable and thread-safe; build with {@link #builder()}.
  */
 public final class SessionOptions {
@@ -20,8 +22,12 @@ public final class SessionOptions {
     private final boolean optimize;
     private final ModelLoadOptions modelLoadOptions;
     private final Map<String, String> backendOptions;
+    private final Duration runTimeout;
+    private final long maxRunBytes;
 
     private SessionOptions(Builder b) {
+        this.runTimeout = b.runTimeout;
+        this.maxRunBytes = b.maxRunBytes;
         this.threads = b.threads;
         this.backends = List.copyOf(b.backends);
         this.fallbackToCpu = b.fallbackToCpu;
@@ -75,9 +81,29 @@ public final class SessionOptions {
         return backendOptions;
     }
 
+    /** The time each run may take, or null (the default) for no deadline; a {@link RunOptions} may set its own. */
+    public Duration runTimeout() {
+        return runTimeout;
+    }
+
+    /**
+     * Bytes of tensors one run may hold alive at once (intermediate values and outputs it allocates, not
+     * inputs or weights): an allocation past it throws {@link dev.kiln.api.MemoryBudgetException} before it is
+     * made. Default {@link #defaultMaxRunBytes()}, half of the Java heap's maximum.
+     */
+    public long maxRunBytes() {
+        return maxRunBytes;
+    }
+
+    /** Half of {@link Runtime#maxMemory()}: room for the run while the weights and the rest of the application keep theirs. */
+    public static long defaultMaxRunBytes() {
+        long heap = Runtime.getRuntime().maxMemory();
+        return heap == Long.MAX_VALUE ? Long.MAX_VALUE : heap / 2;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder().threads(threads).backends(backends).fallbackToCpu(fallbackToCpu).checkNonFinite(checkNonFinite).optimize(optimize)
-                .modelLoadOptions(modelLoadOptions);
+                .modelLoadOptions(modelLoadOptions).runTimeout(runTimeout).maxRunBytes(maxRunBytes);
         backendOptions.forEach(b::backendOption);
         return b;
     }
@@ -85,7 +111,8 @@ public final class SessionOptions {
     @Override
     public String toString() {
         return "SessionOptions(threads=" + threads + ", backends=" + (backends.isEmpty() ? "all available" : backends)
-                + (fallbackToCpu ? "" : ", no CPU fallback") + (checkNonFinite ? ", checkNonFinite" : "") + (optimize ? "" : ", no graph optimization") + ")";
+                + (fallbackToCpu ? "" : ", no CPU fallback") + (checkNonFinite ? ", checkNonFinite" : "") + (optimize ? "" : ", no graph optimization")
+                + (runTimeout == null ? "" : ", runTimeout=" + runTimeout) + ", maxRunBytes=" + maxRunBytes + ")";
     }
 
     /** Collects options; {@link #build()} checks them. Not thread-safe. */
@@ -97,8 +124,22 @@ public final class SessionOptions {
         private boolean optimize = true;
         private ModelLoadOptions modelLoadOptions = ModelLoadOptions.defaults();
         private final Map<String, String> backendOptions = new LinkedHashMap<>();
+        private Duration runTimeout;
+        private long maxRunBytes = defaultMaxRunBytes();
 
         private Builder() {
+        }
+
+        /** The time each run may take, positive, or null (the default) for none. */
+        public Builder runTimeout(Duration v) {
+            this.runTimeout = v;
+            return this;
+        }
+
+        /** Bytes of tensors one run may hold alive at once, positive; {@link Long#MAX_VALUE} for no budget. */
+        public Builder maxRunBytes(long v) {
+            this.maxRunBytes = v;
+            return this;
         }
 
         public Builder threads(int n) {
@@ -146,6 +187,12 @@ public final class SessionOptions {
         }
 
         public SessionOptions build() {
+            if (runTimeout != null && (runTimeout.isNegative() || runTimeout.isZero())) {
+                throw new IllegalArgumentException("runTimeout must be positive, got " + runTimeout);
+            }
+            if (maxRunBytes <= 0) {
+                throw new IllegalArgumentException("maxRunBytes must be positive, got " + maxRunBytes);
+            }
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be at least 1, got " + threads);
             }

@@ -23,6 +23,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +32,8 @@ import java.util.SplittableRandom;
 
 /**
  * The child JVM of a fuzz run: reads one request per line from standard input
- * ({@code modelFile TAB caseDir TAB synthesize TAB inputSeed}), loads the model, opens a session, runs it on the
+ * ({@code modelFile TAB caseDir TAB synthesize TAB inputSeed TAB runDeadlineMillis}), loads the model, opens a
+ * session whose runs have that deadline, runs it on the
  * case's inputs (or on inputs made from the declared types; with a non-zero input seed one element of an
  * integer input, where shapes, indices and counts live, is set to an extreme value), and answers one line
  * {@code @@fuzz OUTCOME TAB detail} on standard output. An {@link Error} is reported and then ends the
@@ -58,7 +60,8 @@ public final class FuzzChild {
             String reply;
             boolean fatal = false;
             try {
-                runCase(Path.of(parts[0]), parts[1].isEmpty() ? null : Path.of(parts[1]), Boolean.parseBoolean(parts[2]), Long.parseLong(parts[3]));
+                runCase(Path.of(parts[0]), parts[1].isEmpty() ? null : Path.of(parts[1]), Boolean.parseBoolean(parts[2]), Long.parseLong(parts[3]),
+                        parts.length > 4 ? Duration.ofMillis(Long.parseLong(parts[4])) : null);
                 reply = FuzzOutcome.OK + "\t";
             } catch (KilnException e) {
                 reply = FuzzOutcome.TYPED + "\t" + e.getClass().getSimpleName() + wrapped(e) + ": " + oneLine(e.getMessage());
@@ -79,9 +82,10 @@ public final class FuzzChild {
         }
     }
 
-    static void runCase(Path modelFile, Path caseDir, boolean synthesize, long inputSeed) throws Exception {
+    /** @param runDeadline the time the run may take, or null for none */
+    static void runCase(Path modelFile, Path caseDir, boolean synthesize, long inputSeed, Duration runDeadline) throws Exception {
         Model model = ModelFormats.reader("onnx").read(modelFile, ModelLoadOptions.defaults());
-        try (Session s = Session.open(model, SessionOptions.builder().threads(1).build())) {
+        try (Session s = Session.open(model, SessionOptions.builder().threads(1).runTimeout(runDeadline).build())) {
             List<Value> required = model.graph().requiredInputs();
             Map<String, RuntimeValue> feeds = new LinkedHashMap<>();
             Path data = caseDir == null ? null : caseDir.resolve("test_data_set_0");

@@ -46,7 +46,8 @@ final class FuzzChildProcess implements AutoCloseable {
                 return new String[] {FuzzOutcome.CRASH.name(), failed};
             }
         }
-        stdin.write(model + "\t" + (caseDir == null ? "" : caseDir.toString()) + "\t" + synthesize + "\t" + inputSeed + "\n");
+        stdin.write(model + "\t" + (caseDir == null ? "" : caseDir.toString()) + "\t" + synthesize + "\t" + inputSeed + "\t"
+                + runDeadline(timeout).toMillis() + "\n");
         stdin.flush();
         String line = replies.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (line == null) {
@@ -63,6 +64,15 @@ final class FuzzChildProcess implements AutoCloseable {
             kill();
         }
         return new String[] {parts[0], parts.length > 1 ? parts[1] : ""};
+    }
+
+    /**
+     * The deadline the child gives the run: 60% of the watchdog's limit, leaving the rest for loading,
+     * compiling and the check interval of a long kernel, so a slow case ends as a typed
+     * {@link dev.kiln.api.RunTimeoutException} and the watchdog's HANG stays a backstop for real hangs.
+     */
+    static Duration runDeadline(Duration timeout) {
+        return Duration.ofMillis(Math.max(1, timeout.toMillis() * 6 / 10));
     }
 
     /** Starts a child and waits until it is ready; null when it is, else why it is not. */

@@ -38,6 +38,10 @@ final class AveragePoolKernel implements Kernel {
         Window.Axis a2 = p.axes()[2];
         int inSize = p.window().inSize();
         int outSize = p.window().outSize();
+        // the output and the double accumulator are charged before either exists, so a huge padded
+        // output fails fast against the run's budget instead of filling the heap
+        Tensor y = ctx.allocate(x.dtype(), p.output());
+        ctx.reserveScratch(8L * p.planes() * outSize + (x.dtype() == DType.DOUBLE ? 0 : 8L * x.elementCount()), "the float64 working copies");
         double[] xv = TensorArrays.doubles(x);
         double[] out = new double[p.planes() * outSize];
         execution.parallelFor(p.planes(), (long) p.window().kernelSize() * outSize, (start, end) -> {
@@ -66,7 +70,6 @@ final class AveragePoolKernel implements Kernel {
                 }
             }
         });
-        Tensor y = ctx.allocate(x.dtype(), p.output());
         TensorArrays.store(out, y);
         ctx.setOutput(0, y);
     }

@@ -6,7 +6,7 @@ import dev.kiln.api.spi.KernelContext;
 import dev.kiln.api.tensor.DType;
 import dev.kiln.api.tensor.Shape;
 import dev.kiln.api.tensor.Tensor;
-import dev.kiln.backend.cpu.kernels.linalg.TensorArrays;
+import dev.kiln.backend.cpu.util.ElementCodec;
 import dev.kiln.backend.cpu.kernels.tensor.Args;
 
 /**
@@ -30,6 +30,9 @@ final class WindowKernel implements Kernel {
         }
     }
 
+    /** Elements computed between cancellation checks (and the size of the conversion buffer). */
+    private static final int BLOCK = 1 << 16;
+
     private final Coefficients shape;
     private final boolean periodic;
     private final DType outType;
@@ -44,14 +47,30 @@ final class WindowKernel implements Kernel {
     public void execute(KernelContext ctx) {
         int n = Args.size(Args.scalarLong(ctx.tensor(0), "window size"), "window size");
         double denominator = periodic ? n : n - 1;
-        double[] w = new double[n];
-        for (int i = 0; i < n; i++) {
-            // a one-point symmetric window has no span; it takes the value at angle 0
-            double a = denominator == 0 ? 0 : 2 * Math.PI * i / denominator;
-            w[i] = shape.a0 - shape.a1 * Math.cos(a) + shape.a2 * Math.cos(2 * a);
-        }
+        // the output first: its allocation is what the run's memory budget must see before any work
         Tensor y = ctx.allocate(outType, Shape.of(n));
-        TensorArrays.store(w, y);
+        double[] block = new double[Math.min(n, BLOCK)];
+        // integer output types take the values truncated toward zero
+        long[] whole = outType.isFloatingPoint() ? null : new long[block.length];
+        for (int from = 0; from < n; from += BLOCK) {
+            int len = Math.min(BLOCK, n - from);
+            for (int j = 0; j < len; j++) {
+                // a one-point symmetric window has no span; it takes the value at angle 0
+                double a = denominator == 0 ? 0 : 2 * Math.PI * (from + j) / denominator;
+                double c = Math.cos(a);
+                // cos 2a = 2 cos^2 a - 1 saves the second cosine
+                block[j] = shape.a0 - shape.a1 * c + shape.a2 * (2 * c * c - 1);
+            }
+            if (whole == null) {
+                ElementCodec.fromDouble(block, 0, y, from, len);
+            } else {
+                for (int j = 0; j < len; j++) {
+                    whole[j] = (long) block[j];
+                }
+                ElementCodec.fromLong(whole, 0, y, from, len);
+            }
+            ctx.checkCancelled();
+        }
         ctx.setOutput(0, y);
     }
 }
