@@ -32,16 +32,15 @@ final class AveragePoolKernel implements Kernel {
             throw new UnsupportedOpException("AveragePool", "", ctx.opsetVersion(), "input X has element type " + x.dtype()
                     + "; expected float32, float64, float16 or bfloat16");
         }
+        // the output first: an absurd one (huge pads) fails against the run's budget before the plan is built
+        Tensor y = ctx.allocate(x.dtype(), plans.output(x));
         PoolPlan p = plans.plan(x);
         Window.Axis a0 = p.axes()[0];
         Window.Axis a1 = p.axes()[1];
         Window.Axis a2 = p.axes()[2];
         int inSize = p.window().inSize();
         int outSize = p.window().outSize();
-        // the output and the double accumulator are charged before either exists, so a huge padded
-        // output fails fast against the run's budget instead of filling the heap
-        Tensor y = ctx.allocate(x.dtype(), p.output());
-        ctx.reserveScratch(8L * p.planes() * outSize + (x.dtype() == DType.DOUBLE ? 0 : 8L * x.elementCount()), "the float64 working copies");
+        ctx.reserveScratch(8L * p.planes() * outSize + (x.dtype() == DType.DOUBLE ? 0 : 8L * x.elementCount()), "the float64 working copies of the input and the output");
         double[] xv = TensorArrays.doubles(x);
         double[] out = new double[p.planes() * outSize];
         execution.parallelFor(p.planes(), (long) p.window().kernelSize() * outSize, (start, end) -> {

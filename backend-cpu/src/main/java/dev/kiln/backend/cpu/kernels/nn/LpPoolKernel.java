@@ -34,12 +34,16 @@ final class LpPoolKernel implements Kernel {
             throw new UnsupportedOpException("LpPool", "", ctx.opsetVersion(), "input X has element type " + x.dtype()
                     + "; expected float32, float64, float16 or bfloat16");
         }
+        // the output first: an absurd one (huge pads) fails against the run's budget before the plan is built
+        Tensor y = ctx.allocate(x.dtype(), plans.output(x));
         PoolPlan plan = plans.plan(x);
         Window.Axis a0 = plan.axes()[0];
         Window.Axis a1 = plan.axes()[1];
         Window.Axis a2 = plan.axes()[2];
         int inSize = plan.window().inSize();
         int outSize = plan.window().outSize();
+        ctx.reserveScratch(8L * plan.planes() * outSize + (x.dtype() == DType.DOUBLE ? 0 : 8L * x.elementCount()),
+                "the float64 working copies of the input and the output");
         double[] xv = TensorArrays.doubles(x);
         double[] out = new double[plan.planes() * outSize];
         execution.parallelFor(plan.planes(), (long) plan.window().kernelSize() * outSize, (start, end) -> {
@@ -65,7 +69,6 @@ final class LpPoolKernel implements Kernel {
                 }
             }
         });
-        Tensor y = ctx.allocate(x.dtype(), plan.output());
         TensorArrays.store(out, y);
         ctx.setOutput(0, y);
     }

@@ -34,10 +34,11 @@ final class MaxPoolKernel implements Kernel {
             throw new UnsupportedOpException("MaxPool", "", ctx.opsetVersion(), "input X has element type " + type
                     + "; expected float32, float64, float16, bfloat16, int8 or uint8");
         }
-        PoolPlan p = plans.plan(x);
-        Tensor y = ctx.allocate(type, p.output());
+        // the outputs first: an absurd one (huge pads) fails against the run's budget before the plan is built
+        Tensor y = ctx.allocate(type, plans.output(x));
         boolean wantIndices = ctx.outputCount() > 1 && ctx.isOutputRequested(1);
-        Tensor indices = wantIndices ? ctx.allocate(DType.INT64, p.output()) : null;
+        Tensor indices = wantIndices ? ctx.allocate(DType.INT64, y.shape()) : null;
+        PoolPlan p = plans.plan(x);
         long[] idx = wantIndices ? indices.longData() : null;
         if (type == DType.DOUBLE) {
             pool(p, x.doubleData(), y.doubleData(), idx);

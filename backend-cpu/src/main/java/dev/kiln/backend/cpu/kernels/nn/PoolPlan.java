@@ -49,11 +49,39 @@ record PoolPlan(long[] xDims, Window window, Window.Axis[] axes, int[][] firstTa
         }
 
         PoolPlan plan(Tensor x) {
-            long[] dims = x.dims();
             PoolPlan p = last;
-            if (p != null && Arrays.equals(p.xDims(), dims)) {
+            if (p != null && Arrays.equals(p.xDims(), x.dims())) {
                 return p;
             }
+            Window w = window(x);
+            p = PoolPlan.of(x.dims(), w, outputShape(x.dims(), w));
+            last = p;
+            return p;
+        }
+
+        /**
+         * The output shape for this input, without building the per-position tap tables (which are as long
+         * as the output's axes): a kernel allocates its output first, so that an absurd output fails against
+         * the run's memory budget before the plan costs anything.
+         */
+        Shape output(Tensor x) {
+            PoolPlan p = last;
+            if (p != null && Arrays.equals(p.xDims(), x.dims())) {
+                return p.output();
+            }
+            return outputShape(x.dims(), window(x));
+        }
+
+        private static Shape outputShape(long[] dims, Window w) {
+            long[] out = Arrays.copyOf(dims, dims.length);
+            for (int i = 0; i < dims.length - 2; i++) {
+                out[i + 2] = w.out[i];
+            }
+            return Shape.of(out);
+        }
+
+        private Window window(Tensor x) {
+            long[] dims = x.dims();
             if (dims.length < 3) {
                 throw new InvalidInputException(op + ": input X must be (N x C x D1 ...), got " + x.describe());
             }
@@ -68,14 +96,7 @@ record PoolPlan(long[] xDims, Window window, Window.Axis[] axes, int[][] firstTa
                 in[i] = Math.toIntExact(dims[i + 2]);
                 kernel[i] = Math.toIntExact(attributes.kernelShape[i]);
             }
-            Window w = attributes.resolve(in, kernel);
-            long[] out = Arrays.copyOf(dims, dims.length);
-            for (int i = 0; i < rank; i++) {
-                out[i + 2] = w.out[i];
-            }
-            p = PoolPlan.of(dims, w, Shape.of(out));
-            last = p;
-            return p;
+            return attributes.resolve(in, kernel);
         }
     }
 }
