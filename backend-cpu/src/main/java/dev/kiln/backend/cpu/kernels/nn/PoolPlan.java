@@ -93,8 +93,8 @@ record PoolPlan(long[] xDims, Window window, Window.Axis[] axes, int[][] firstTa
             int[] in = new int[rank];
             int[] kernel = new int[rank];
             for (int i = 0; i < rank; i++) {
-                in[i] = Math.toIntExact(dims[i + 2]);
-                kernel[i] = Math.toIntExact(attributes.kernelShape[i]);
+                in[i] = (int) dims[i + 2];
+                kernel[i] = attributes.toInt(attributes.kernelShape[i], "kernel_shape");
             }
             return attributes.resolve(in, kernel);
         }

@@ -1,5 +1,7 @@
 package dev.kiln.backend.cpu.kernels.nn;
 
+import dev.kiln.api.InvalidInputException;
+
 /**
  * A sliding window resolved against one input's spatial shape: kernel taps, strides, dilations, the
  * begin/end padding and the output size per spatial axis. Tap t of output position o reads input
@@ -109,7 +111,11 @@ final class Window {
     private static int product(int[] dims) {
         int p = 1;
         for (int d : dims) {
-            p = Math.multiplyExact(p, d);
+            long q = (long) p * d;
+            if (q != (int) q) {
+                throw new InvalidInputException("the pooling window " + java.util.Arrays.toString(dims) + " has more than 2^31-1 positions");
+            }
+            p = (int) q;
         }
         return p;
     }

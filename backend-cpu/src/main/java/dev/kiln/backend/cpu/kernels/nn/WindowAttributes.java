@@ -67,7 +67,7 @@ final class WindowAttributes {
             if (pads[i] < 0) {
                 throw new InvalidInputException(op + ": attribute 'pads' must not be negative, got " + Arrays.toString(pads));
             }
-            out[i] = Math.toIntExact(pads[i]);
+            out[i] = toInt(pads[i], "pads");
         }
         return out;
     }
@@ -94,26 +94,34 @@ final class WindowAttributes {
                 throw new InvalidInputException(op + ": strides and dilations must be positive, got strides "
                         + Arrays.toString(s) + " and dilations " + Arrays.toString(d));
             }
-            int span = (kernel[i] - 1) * d[i] + 1;
+            // sizes in long, so that huge kernels, dilations or pads give a typed error instead of wrapping
+            long longSpan = (long) (kernel[i] - 1) * d[i] + 1;
+            if (longSpan > Integer.MAX_VALUE) {
+                throw new InvalidInputException(op + ": a kernel of " + kernel[i] + " taps dilated by " + d[i] + " spans " + longSpan
+                        + " positions; at most 2^31-1 are supported");
+            }
+            int span = (int) longSpan;
+            long outLong;
             switch (autoPad) {
                 case SAME_UPPER, SAME_LOWER -> {
-                    out[i] = ceilDiv(in[i], s[i]);
-                    int total = Math.max(0, (out[i] - 1) * s[i] + span - in[i]);
+                    outLong = ceilDiv(in[i], s[i]);
+                    int total = intSize(Math.max(0, (outLong - 1) * s[i] + span - in[i]), "the padding of spatial dimension " + i);
                     pb[i] = autoPad == AutoPad.SAME_UPPER ? total / 2 : total - total / 2;
                     pe[i] = total - pb[i];
                 }
-                case VALID -> out[i] = ceilMode ? ceilDiv(in[i] - span + 1, s[i]) : Math.floorDiv(in[i] - span, s[i]) + 1;
-                case NOTSET -> {
+                case VALID -> outLong = ceilMode ? ceilDiv(in[i] - span + 1, s[i]) : Math.floorDiv(in[i] - span, s[i]) + 1;
+                default -> {
                     pb[i] = explicit[i];
                     pe[i] = explicit[i + rank];
-                    int room = in[i] + pb[i] + pe[i] - span;
-                    out[i] = (ceilMode ? ceilDiv(room, s[i]) : Math.floorDiv(room, s[i])) + 1;
+                    long room = (long) in[i] + pb[i] + pe[i] - span;
+                    outLong = (ceilMode ? -Math.floorDiv(-room, (long) s[i]) : Math.floorDiv(room, (long) s[i])) + 1;
                     // a last window that would start inside the end padding is dropped
-                    if (ceilMode && out[i] > 0 && (long) (out[i] - 1) * s[i] >= in[i] + pb[i]) {
-                        out[i]--;
+                    if (ceilMode && outLong > 0 && (outLong - 1) * s[i] >= (long) in[i] + pb[i]) {
+                        outLong--;
                     }
                 }
             }
+            out[i] = intSize(Math.max(outLong, -1), "output dimension " + i);
             if (out[i] < 0) {
                 throw new InvalidInputException(op + ": a window of " + span + " (kernel " + kernel[i] + ", dilation " + d[i]
                         + ") does not fit spatial dimension " + i + " of size " + in[i] + " with padding " + pb[i] + "+" + pe[i]);
@@ -141,9 +149,24 @@ final class WindowAttributes {
                     + " (one per spatial dimension)");
         }
         for (int i = 0; i < rank; i++) {
-            out[i] = Math.toIntExact(values[i]);
+            out[i] = toInt(values[i], name);
         }
         return out;
+    }
+
+    private int intSize(long v, String what) {
+        if (v > Integer.MAX_VALUE) {
+            throw new InvalidInputException(op + ": " + what + " would be " + v + "; at most 2^31-1 is supported");
+        }
+        return (int) v;
+    }
+
+    /** An attribute value that must fit an int (sizes of host arrays do), else a typed error naming the attribute. */
+    int toInt(long v, String name) {
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw new InvalidInputException(op + ": attribute '" + name + "' value " + v + " is out of range; expected at most 2^31-1");
+        }
+        return (int) v;
     }
 
     static int ceilDiv(int a, int b) {

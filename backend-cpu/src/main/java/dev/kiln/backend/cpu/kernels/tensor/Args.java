@@ -5,6 +5,7 @@ import dev.kiln.api.UnsupportedOpException;
 import dev.kiln.api.ir.Node;
 import dev.kiln.api.spi.KernelRequest;
 import dev.kiln.api.tensor.DType;
+import dev.kiln.api.tensor.Shape;
 import dev.kiln.api.tensor.Tensor;
 
 /** Reading and checking the small integer arguments (axes, shapes, pads) of data-movement and reduction kernels. Stateless. */
@@ -59,6 +60,28 @@ public final class Args {
         return t.getLong(0);
     }
 
+    /**
+     * An output shape a kernel computed from its inputs: every dimension non-negative and the element count
+     * within a long, else an {@link InvalidInputException} naming {@code what} (the inputs it came from).
+     */
+    public static Shape outputShape(long[] dims, String what) {
+        long count = 1;
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] < 0) {
+                throw new InvalidInputException(what + ": the output shape " + java.util.Arrays.toString(dims) + " has a negative dimension " + i);
+            }
+            if (dims[i] != 0 && count > Long.MAX_VALUE / dims[i]) {
+                count = -1;
+            } else if (count >= 0) {
+                count *= dims[i];
+            }
+        }
+        if (count < 0 && java.util.Arrays.stream(dims).noneMatch(d -> d == 0)) {
+            throw new InvalidInputException(what + ": the output shape " + java.util.Arrays.toString(dims) + " has more than 2^63 elements");
+        }
+        return Shape.of(dims);
+    }
+
     /** A non-negative size that must fit a host array index. */
     public static int size(long v, String what) {
         if (v < 0 || v > Integer.MAX_VALUE - 8) {
@@ -83,8 +106,12 @@ public final class Args {
         long p = 1;
         for (int i = from; i < to; i++) {
             p *= dims[i];
+            if (p > Integer.MAX_VALUE) {
+                throw new InvalidInputException("dimensions " + java.util.Arrays.toString(java.util.Arrays.copyOfRange(dims, from, to))
+                        + " hold more than 2^31-1 elements, more than one host array can");
+            }
         }
-        return Math.toIntExact(p);
+        return (int) p;
     }
 
     public static long[] toLongs(int[] v) {

@@ -44,6 +44,9 @@ public final class ReshapeKernel implements Kernel {
                         throw new InvalidInputException("input 'shape' " + Arrays.toString(spec) + ": negative dimension " + v);
                     }
                     out[i] = v;
+                    if (v != 0 && known > Long.MAX_VALUE / v) {
+                        throw new InvalidInputException("input 'shape' " + Arrays.toString(spec) + ": the product of its dimensions overflows a long");
+                    }
                     known *= v;
                 }
                 long count = count(in);
@@ -124,7 +127,7 @@ public final class ReshapeKernel implements Kernel {
     public void execute(KernelContext ctx) {
         Tensor x = ctx.tensor(0);
         long[] dims = rule.dims(ctx, x.dims());
-        Shape shape = Shape.of(dims);
+        Shape shape = Args.outputShape(dims, "the target shape");
         if (shape.elementCount() != x.elementCount()) {
             throw new InvalidInputException("cannot reshape input " + x.describe() + " (" + x.elementCount() + " elements) to "
                     + shape + " (" + shape.elementCount() + " elements)");

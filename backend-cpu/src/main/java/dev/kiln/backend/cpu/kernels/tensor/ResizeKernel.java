@@ -79,7 +79,7 @@ public final class ResizeKernel implements Kernel {
             }
         }
         double[] roi = roi(ctx, rank, axes);
-        Tensor y = ctx.allocate(x.dtype(), Shape.of(out));
+        Tensor y = ctx.allocate(x.dtype(), Args.outputShape(out, "the 'scales' or 'sizes' input"));
         if (y.elementCount() == 0) {
             ctx.setOutput(0, y);
             return;

@@ -35,8 +35,12 @@ public final class TileKernel implements Kernel {
                 throw new InvalidInputException("input 'repeats' " + Arrays.toString(repeats) + ": values must be non-negative");
             }
             out[i] = x.dim(i) * repeats[i];
+            if (repeats[i] != 0 && out[i] / repeats[i] != x.dim(i)) {
+                throw new InvalidInputException("input 'repeats' " + Arrays.toString(repeats) + ": dimension " + i + " of " + x.describe()
+                        + " repeated overflows a long");
+            }
         }
-        Tensor y = ctx.allocate(x.dtype(), Shape.of(out));
+        Tensor y = ctx.allocate(x.dtype(), Args.outputShape(out, "input 'repeats' " + Arrays.toString(repeats)));
         if (y.elementCount() > 0) {
             int[] in = Args.slotDims(x);
             int[] inStrides = StridedCopy.contiguousStrides(in);

@@ -35,14 +35,26 @@ final class AffineGridKernel implements Kernel {
         for (int d = 0; d < r; d++) {
             spatial[d] = Args.size(size[d + 2], "AffineGrid size[" + (d + 2) + "]");
         }
+        long[] outDims = new long[r + 2];
+        outDims[0] = n;
+        for (int d = 0; d < r; d++) {
+            outDims[d + 1] = spatial[d];
+        }
+        outDims[r + 1] = r;
+        // the output first: an absurd size fails against the run's memory budget before any work
+        Tensor y = ctx.allocate(theta.dtype(), Shape.of(outDims));
         int points = Args.product(spatial, 0, r);
+        ctx.reserveScratch(8 * y.elementCount(), "the float64 grid");
         double[] t = TensorArrays.doubles(theta);
-        double[] out = new double[n * points * r];
+        double[] out = new double[Math.toIntExact(y.elementCount())];
         int[] idx = new int[r];
         double[] base = new double[r + 1];
         base[r] = 1;
         for (int b = 0; b < n; b++) {
             for (int p = 0; p < points; p++) {
+                if ((p & 0xFFFF) == 0) {
+                    ctx.checkCancelled();
+                }
                 Col2ImKernel.unravel(p, spatial, idx);
                 for (int d = 0; d < r; d++) {
                     // base component d is x, y, z: the innermost spatial dimension first
@@ -58,13 +70,6 @@ final class AffineGridKernel implements Kernel {
                 }
             }
         }
-        long[] outDims = new long[r + 2];
-        outDims[0] = n;
-        for (int d = 0; d < r; d++) {
-            outDims[d + 1] = spatial[d];
-        }
-        outDims[r + 1] = r;
-        Tensor y = ctx.allocate(theta.dtype(), Shape.of(outDims));
         TensorArrays.store(out, y);
         ctx.setOutput(0, y);
     }

@@ -30,6 +30,10 @@ final class Col2ImKernel implements Kernel {
         int[] image = toInts(Args.vector(ctx.tensor(1), "Col2Im image_shape"));
         int[] block = toInts(Args.vector(ctx.tensor(2), "Col2Im block_shape"));
         int r = image.length;
+        if (block.length != r || java.util.Arrays.stream(block).anyMatch(b -> b < 1)) {
+            throw new InvalidInputException("Col2Im block_shape " + java.util.Arrays.toString(block) + ": expected " + r
+                    + " positive values, one per dimension of image_shape " + java.util.Arrays.toString(image));
+        }
         int[] dil = orDefault(dilations, "dilations", r, 1, 1);
         int[] str = orDefault(strides, "strides", r, 1, 1);
         int[] pad = orDefault(pads, "pads", 2 * r, 0, 0);

@@ -38,6 +38,14 @@ final class TensorScatterKernel implements Kernel {
         }
         long[] write = ctx.inputCount() > 2 && ctx.hasInput(2) ? Args.vector(ctx.tensor(2), "TensorScatter write_indices")
                 : new long[pd[0]];
+        if (write.length != pd[0]) {
+            throw new InvalidInputException("TensorScatter write_indices: expected one index per batch entry (" + pd[0] + "), got "
+                    + write.length);
+        }
+        if (update.dtype() != past.dtype()) {
+            throw new InvalidInputException("TensorScatter update: expected the element type of past_cache " + past.describe()
+                    + ", got " + update.describe());
+        }
         int maxLen = pd[a];
         int seq = ud[a];
         int inner = Args.product(pd, a + 1, rank);
