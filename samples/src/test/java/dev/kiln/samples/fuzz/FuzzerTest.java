@@ -75,9 +75,34 @@ class FuzzerTest {
         try (FuzzChildProcess child = new FuzzChildProcess("128m", tmp.resolve("stderr.log"))) {
             String[] big = child.request(model, dir, false, 0, Duration.ofSeconds(60));
             assertEquals(FuzzOutcome.TYPED.name(), big[0], big[1]);
-            assertTrue(big[1].startsWith("ExecutionException") && big[1].contains("cannot allocate"), big[1]);
+            // refused by the run's memory budget (half the child's heap) before anything is allocated
+            assertTrue(big[1].startsWith("MemoryBudgetException") && big[1].contains("float32[268435456,4]"), big[1]);
             String[] again = child.request(model, dir, true, 0, Duration.ofSeconds(60));
             assertEquals(FuzzOutcome.OK.name(), again[0], again[1]);
+        }
+    }
+
+    @Test
+    void anEndlessLoopEndsAsATypedTimeoutBeforeTheWatchdogFires() throws IOException, InterruptedException {
+        // Loop with trip count M (2^62 in the data) whose body passes its condition and one carried value on
+        Graph body = Graph.builder("body").input("i", ValueType.tensor(DType.INT64)).input("cond_in", ValueType.tensor(DType.BOOL))
+                .input("v_in", ValueType.tensor(DType.BOOL))
+                .node(Node.builder("Identity").name("pass").inputs("cond_in").outputs("cond_out").build())
+                .node(Node.builder("Identity").name("carry").inputs("v_in").outputs("v_out").build())
+                .output("cond_out", ValueType.tensor(DType.BOOL)).output("v_out", ValueType.tensor(DType.BOOL)).build();
+        Graph g = Graph.builder("endless").input("M", ValueType.tensor(DType.INT64)).input("c", ValueType.tensor(DType.BOOL))
+                .node(Node.builder("Loop").name("loop").inputs("M", "c", "c").outputs("y").attr("body", body).build())
+                .output("y", ValueType.tensor(DType.BOOL)).build();
+        Path dir = Files.createDirectories(tmp.resolve("endless"));
+        Path model = dir.resolve("model.onnx");
+        Files.write(model, ModelFormats.writer("onnx").toBytes(Model.builder(g).opset("", 13).build()));
+        Path data = Files.createDirectories(dir.resolve("test_data_set_0"));
+        Files.write(data.resolve("input_0.pb"), dev.kiln.converters.onnx.TensorProtos.toProto(dev.kiln.api.tensor.Tensor.scalar(1L << 62), "M").toByteArray());
+        Files.write(data.resolve("input_1.pb"), dev.kiln.converters.onnx.TensorProtos.toProto(dev.kiln.api.tensor.Tensor.scalar(true), "c").toByteArray());
+        try (FuzzChildProcess child = new FuzzChildProcess("128m", tmp.resolve("stderr.log"))) {
+            String[] answer = child.request(model, dir, false, 0, Duration.ofSeconds(5));
+            assertEquals(FuzzOutcome.TYPED.name(), answer[0], answer[1]);
+            assertTrue(answer[1].startsWith("RunTimeoutException") && answer[1].contains("deadline of 3.000 s"), answer[1]);
         }
     }
 
