@@ -42,7 +42,7 @@ public final class CpuBackend implements Backend {
             throw new UnsupportedOpException(request.node().opType(), request.node().domain(), request.opsetVersion(),
                     "the CPU backend has no kernel for it");
         }
-        return nativeMemory.compiling(() -> f.create(request, execution));
+        return execution.guarded(nativeMemory.compiling(() -> f.create(request, execution)));
     }
 
     @Override

@@ -13,6 +13,7 @@ import dev.kiln.api.tensor.RuntimeValue;
 import dev.kiln.api.tensor.Shape;
 import dev.kiln.api.tensor.Tensor;
 import dev.kiln.converters.testdata.OnnxTestCaseReader;
+import dev.kiln.runtime.session.RunOptions;
 import dev.kiln.runtime.session.Session;
 import dev.kiln.runtime.session.SessionOptions;
 import java.io.BufferedReader;
@@ -32,8 +33,8 @@ import java.util.SplittableRandom;
 
 /**
  * The child JVM of a fuzz run: reads one request per line from standard input
- * ({@code modelFile TAB caseDir TAB synthesize TAB inputSeed TAB runDeadlineMillis}), loads the model, opens a
- * session whose runs have that deadline, runs it on the
+ * ({@code modelFile TAB caseDir TAB synthesize TAB inputSeed TAB deadlineMillis}), loads the model, opens a
+ * session, runs it within what is left of the deadline (counted from the request) on the
  * case's inputs (or on inputs made from the declared types; with a non-zero input seed one element of an
  * integer input, where shapes, indices and counts live, is set to an extreme value), and answers one line
  * {@code @@fuzz OUTCOME TAB detail} on standard output. An {@link Error} is reported and then ends the
@@ -56,12 +57,13 @@ public final class FuzzChild {
         warmUp();
         out.println(REPLY + READY);
         for (String line = in.readLine(); line != null; line = in.readLine()) {
+            long received = System.nanoTime();
             String[] parts = line.split("\t", -1);
             String reply;
             boolean fatal = false;
             try {
                 runCase(Path.of(parts[0]), parts[1].isEmpty() ? null : Path.of(parts[1]), Boolean.parseBoolean(parts[2]), Long.parseLong(parts[3]),
-                        parts.length > 4 ? Duration.ofMillis(Long.parseLong(parts[4])) : null);
+                        parts.length > 4 ? Duration.ofMillis(Long.parseLong(parts[4])) : null, received);
                 reply = FuzzOutcome.OK + "\t";
             } catch (KilnException e) {
                 reply = FuzzOutcome.TYPED + "\t" + e.getClass().getSimpleName() + wrapped(e) + ": " + oneLine(e.getMessage());
@@ -82,10 +84,13 @@ public final class FuzzChild {
         }
     }
 
-    /** @param runDeadline the time the run may take, or null for none */
-    static void runCase(Path modelFile, Path caseDir, boolean synthesize, long inputSeed, Duration runDeadline) throws Exception {
+    /**
+     * @param deadline the time the whole case (loading, compiling and the run) may take, or null for none
+     * @param received {@link System#nanoTime()} when the request arrived
+     */
+    static void runCase(Path modelFile, Path caseDir, boolean synthesize, long inputSeed, Duration deadline, long received) throws Exception {
         Model model = ModelFormats.reader("onnx").read(modelFile, ModelLoadOptions.defaults());
-        try (Session s = Session.open(model, SessionOptions.builder().threads(1).runTimeout(runDeadline).build())) {
+        try (Session s = Session.open(model, SessionOptions.builder().threads(1).build())) {
             List<Value> required = model.graph().requiredInputs();
             Map<String, RuntimeValue> feeds = new LinkedHashMap<>();
             Path data = caseDir == null ? null : caseDir.resolve("test_data_set_0");
@@ -101,7 +106,11 @@ public final class FuzzChild {
             if (inputSeed != 0) {
                 extremeElement(feeds, new SplittableRandom(inputSeed));
             }
-            s.run(feeds);
+            // the run gets what loading and compiling left of the case's deadline (at least 1 ms: a late
+            // case still ends as a typed timeout at the first check)
+            RunOptions limits = deadline == null ? RunOptions.defaults()
+                    : RunOptions.builder().timeout(Duration.ofNanos(Math.max(1_000_000, deadline.toNanos() - (System.nanoTime() - received)))).build();
+            s.run(feeds, limits);
         }
     }
 

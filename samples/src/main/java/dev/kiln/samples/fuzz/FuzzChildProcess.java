@@ -67,12 +67,13 @@ final class FuzzChildProcess implements AutoCloseable {
     }
 
     /**
-     * The deadline the child gives the run: 60% of the watchdog's limit, leaving the rest for loading,
-     * compiling and the check interval of a long kernel, so a slow case ends as a typed
-     * {@link dev.kiln.api.RunTimeoutException} and the watchdog's HANG stays a backstop for real hangs.
+     * The deadline the child gives a case, counted from the request (its run gets what loading and
+     * compiling leave): half the watchdog's limit, the other half being room for one long kernel between
+     * two checks on a loaded machine. So a slow case ends as a typed {@link dev.kiln.api.RunTimeoutException}
+     * and the watchdog's HANG stays a backstop for a child that does not answer at all.
      */
     static Duration runDeadline(Duration timeout) {
-        return Duration.ofMillis(Math.max(1, timeout.toMillis() * 6 / 10));
+        return Duration.ofMillis(Math.max(1, timeout.toMillis() / 2));
     }
 
     /** Starts a child and waits until it is ready; null when it is, else why it is not. */

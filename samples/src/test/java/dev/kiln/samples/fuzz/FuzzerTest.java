@@ -102,7 +102,7 @@ class FuzzerTest {
         try (FuzzChildProcess child = new FuzzChildProcess("128m", tmp.resolve("stderr.log"))) {
             String[] answer = child.request(model, dir, false, 0, Duration.ofSeconds(5));
             assertEquals(FuzzOutcome.TYPED.name(), answer[0], answer[1]);
-            assertTrue(answer[1].startsWith("RunTimeoutException") && answer[1].contains("deadline of 3.000 s"), answer[1]);
+            assertTrue(answer[1].startsWith("RunTimeoutException") && answer[1].contains("deadline of"), answer[1]);
         }
     }
 

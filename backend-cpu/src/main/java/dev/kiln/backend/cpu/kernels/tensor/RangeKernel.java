@@ -6,9 +6,13 @@ import dev.kiln.api.spi.KernelContext;
 import dev.kiln.api.tensor.DType;
 import dev.kiln.api.tensor.Shape;
 import dev.kiln.api.tensor.Tensor;
+import dev.kiln.backend.cpu.util.ElementCodec;
 
 /** Range: start + i*delta for i below ceil((limit - start) / delta); integers exactly, floats in double then rounded. */
 public final class RangeKernel implements Kernel {
+    /** Elements written between cancellation checks (and the size of the working block). */
+    private static final int BLOCK = 1 << 16;
+
     @Override
     public void execute(KernelContext ctx) {
         Tensor start = ctx.tensor(0);
@@ -30,11 +34,16 @@ public final class RangeKernel implements Kernel {
             long span = limit.getLong(0) - s;
             long n = Math.max(0, span / d + (span % d != 0 && (span > 0) == (d > 0) ? 1 : 0));
             y = ctx.allocate(t, Shape.of(Args.size(n, "Range output length")));
-            long[] v = new long[(int) n];
-            for (int i = 0; i < n; i++) {
-                v[i] = s + i * d;
+            // in blocks straight into the output: no working array as long as the output
+            long[] v = new long[(int) Math.min(n, BLOCK)];
+            for (int from = 0; from < n; from += BLOCK) {
+                int len = (int) Math.min(BLOCK, n - from);
+                for (int j = 0; j < len; j++) {
+                    v[j] = s + (from + j) * d;
+                }
+                ElementCodec.fromLong(v, 0, y, from, len);
+                ctx.checkCancelled();
             }
-            NumericArrays.store(v, y);
         } else {
             double s = start.getDouble(0);
             double d = delta.getDouble(0);
@@ -44,11 +53,15 @@ public final class RangeKernel implements Kernel {
             double span = t == DType.DOUBLE ? limit.getDouble(0) - s : (float) (limit.getDouble(0) - s);
             long n = (long) Math.max(0, Math.ceil(span / d));
             y = ctx.allocate(t, Shape.of(Args.size(n, "Range output length")));
-            double[] v = new double[(int) n];
-            for (int i = 0; i < n; i++) {
-                v[i] = s + i * d;
+            double[] v = new double[(int) Math.min(n, BLOCK)];
+            for (int from = 0; from < n; from += BLOCK) {
+                int len = (int) Math.min(BLOCK, n - from);
+                for (int j = 0; j < len; j++) {
+                    v[j] = s + (double) (from + j) * d;
+                }
+                ElementCodec.fromDouble(v, 0, y, from, len);
+                ctx.checkCancelled();
             }
-            NumericArrays.store(v, y);
         }
         ctx.setOutput(0, y);
     }
