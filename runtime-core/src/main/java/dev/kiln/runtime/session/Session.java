@@ -47,6 +47,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Session implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+    /** Bytes beyond its constant inputs that evaluating one node for constant folding may allocate. */
+    private static final long FOLDING_HEADROOM = 64L << 20;
 
     private final Model model;
     private final List<Backend> backends;
@@ -123,7 +125,7 @@ public final class Session implements AutoCloseable {
         GraphVerifier.verify(model.graph());
         List<Backend> backends = BackendSelection.create(registry, options);
         try {
-            Model executable = options.optimize() ? GraphOptimizer.optimize(model, m -> evaluateConstants(m, backends)).model() : model;
+            Model executable = options.optimize() ? GraphOptimizer.optimize(model, m -> evaluateConstants(m, backends, options)).model() : model;
             Executor executor = Executor.compile(executable, backends);
             Session s = new Session(model, List.copyOf(backends), executor, options);
             LOG.debug("session for graph '{}' opened: {}", model.graph().name(), s.summary);
@@ -134,10 +136,20 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    /** Runs a model of constants only (constant folding) on the session's backends; every output must be a tensor. */
-    private static Map<String, Tensor> evaluateConstants(Model m, List<Backend> backends) {
+    /**
+     * Runs a model of constants only (constant folding) on the session's backends; every output must be a tensor.
+     * Within the session's run timeout and a memory budget of the constants' bytes plus
+     * {@link #FOLDING_HEADROOM}: folding keeps no result much larger than its inputs, so a hostile constant
+     * subgraph (a window or ConstantOfShape of 10^9 elements) fails fast here and is left to run time.
+     */
+    private static Map<String, Tensor> evaluateConstants(Model m, List<Backend> backends, SessionOptions options) {
         List<String> names = m.graph().outputs().stream().map(Value::name).toList();
-        Map<String, RuntimeValue> out = Executor.compile(m, backends).run(Map.of(), names);
+        long constants = 0;
+        for (Tensor t : m.graph().initializers().values()) {
+            constants += t.elementCount() * Math.max(1, t.dtype().byteSize());
+        }
+        RunLimits limits = new RunLimits(options.runTimeout(), null, Math.min(options.maxRunBytes(), constants + FOLDING_HEADROOM));
+        Map<String, RuntimeValue> out = Executor.compile(m, backends).run(Map.of(), names, limits);
         Map<String, Tensor> tensors = new java.util.LinkedHashMap<>();
         out.forEach((name, v) -> {
             if (!(v instanceof Tensor t) || !t.isHost()) {
