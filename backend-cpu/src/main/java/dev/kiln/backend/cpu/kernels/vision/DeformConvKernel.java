@@ -40,6 +40,9 @@ final class DeformConvKernel implements Kernel {
         Tensor x = ctx.tensor(0);
         Tensor wt = ctx.tensor(1);
         Tensor off = ctx.tensor(2);
+        if (!TensorArrays.computesInFloat(x.dtype()) && x.dtype() != dev.kiln.api.tensor.DType.DOUBLE) {
+            throw new InvalidInputException("DeformConv: X has element type " + x.dtype() + "; expected float32, float64, float16 or bfloat16");
+        }
         int[] xd = x.shape().intDims();
         int[] wd = wt.shape().intDims();
         if (xd.length != 4 || wd.length != 4 || xd[1] != wd[1] * group || xd[1] % offsetGroup != 0) {
