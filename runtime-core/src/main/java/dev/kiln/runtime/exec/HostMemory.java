@@ -13,19 +13,11 @@ import dev.kiln.api.tensor.Tensor;
  */
 record HostMemory(Allocator allocator) {
     Tensor allocate(DType dtype, Shape shape, RunState run) {
-        long bytes = run.reserve(dtype, shape, null);
         if (allocator == null) {
             // not recycled, so not owned: the charge lasts for the rest of the run
+            run.reserve(dtype, shape, null);
             return Tensor.zeros(dtype, shape);
         }
-        Tensor t;
-        try {
-            t = allocator.allocate(dtype, shape);
-        } catch (RuntimeException | Error e) {
-            run.guard().release(bytes);
-            throw e;
-        }
-        run.own(t, allocator, bytes);
-        return t;
+        return run.allocate(allocator, dtype, shape, null);
     }
 }

@@ -81,6 +81,23 @@ final class RunState {
         }
     }
 
+    /**
+     * Allocates a tensor for this run from {@code allocator}: charged to the budget before it exists (naming
+     * {@code node}, or the runtime when null) and owned by the run, so it is released and uncharged together.
+     */
+    Tensor allocate(Allocator allocator, DType dtype, Shape shape, String node) {
+        long bytes = reserve(dtype, shape, node);
+        Tensor t;
+        try {
+            t = allocator.allocate(dtype, shape);
+        } catch (RuntimeException | Error e) {
+            guard.release(bytes);
+            throw e;
+        }
+        own(t, allocator, bytes);
+        return t;
+    }
+
     /** Charges the bytes of a tensor of this type and shape to the budget before it is allocated; returns them. */
     long reserve(DType dtype, Shape shape, String node) {
         long bytes = bytesOf(dtype, shape);

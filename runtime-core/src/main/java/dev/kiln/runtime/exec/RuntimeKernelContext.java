@@ -113,19 +113,7 @@ public final class RuntimeKernelContext implements KernelContext {
 
     @Override
     public Tensor allocate(DType dtype, Shape shape) {
-        Tensor t;
-        if (run != null) {
-            long bytes = run.reserve(dtype, shape, node.describe());
-            try {
-                t = allocator.allocate(dtype, shape);
-            } catch (RuntimeException | Error e) {
-                run.guard().release(bytes);
-                throw e;
-            }
-            run.own(t, allocator, bytes);
-        } else {
-            t = allocator.allocate(dtype, shape);
-        }
+        Tensor t = run != null ? run.allocate(allocator, dtype, shape, node.describe()) : allocator.allocate(dtype, shape);
         if (allocations == null) {
             allocations = new ArrayList<>(2);
         }
