@@ -11,13 +11,28 @@ import java.util.Map;
 
 /**
  * Host allocator that recycles arrays by storage kind and length, so a session running the same
- * shapes again allocates nothing in steady state. Thread-safe; the pool is bounded per size.
+ * shapes again allocates nothing in steady state. Thread-safe.
+ *
+ * <p>The pool is bounded in bytes (a quarter of the JVM's maximum heap by default), not in arrays per
+ * size: a training step keeps dozens of activations of one size alive until the backward pass frees
+ * them, and recycling all of them spares the collector the same number of large (humongous, in G1)
+ * allocations every step. An array released while the pool is full is left to the collector, so a
+ * session fed ever-new shapes holds at most the bound.
  */
 public final class CpuAllocator implements Allocator {
-    private static final int MAX_PER_SIZE = 16;
-
     private final Map<Key, ArrayDeque<Object>> free = new HashMap<>();
+    private final long maxPooledBytes;
     private long pooledBytes;
+
+    /** A pool bounded by a quarter of the maximum heap. */
+    public CpuAllocator() {
+        this(Runtime.getRuntime().maxMemory() / 4);
+    }
+
+    /** A pool holding at most {@code maxPooledBytes} of released arrays. */
+    public CpuAllocator(long maxPooledBytes) {
+        this.maxPooledBytes = maxPooledBytes;
+    }
 
     private record Key(DType.Storage kind, int length) {
     }
@@ -59,10 +74,10 @@ public final class CpuAllocator implements Allocator {
         }
         DType.Storage kind = tensor.dtype().storage();
         synchronized (this) {
-            ArrayDeque<Object> q = free.computeIfAbsent(new Key(kind, n), k -> new ArrayDeque<>());
-            if (q.size() < MAX_PER_SIZE) {
-                q.push(array);
-                pooledBytes += bytes(kind, n);
+            long size = bytes(kind, n);
+            if (pooledBytes + size <= maxPooledBytes) {
+                free.computeIfAbsent(new Key(kind, n), k -> new ArrayDeque<>()).push(array);
+                pooledBytes += size;
             }
         }
     }

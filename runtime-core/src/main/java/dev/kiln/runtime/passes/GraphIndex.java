@@ -151,6 +151,42 @@ final class GraphIndex {
     }
 
     /**
+     * Removes node {@code i} and makes its outputs constants under their own names (initializers of the
+     * rewritten graph), for a node whose outputs were computed ahead of the run.
+     */
+    void replaceByConstants(int i, Map<String, Tensor> outputs) {
+        nodes[i] = null;
+        addedInitializers.putAll(outputs);
+        constants.putAll(outputs);
+    }
+
+    /**
+     * Makes every node that reads {@code from} read {@code to} instead (a value known to be equal and
+     * produced no later than {@code from}). The caller checks that no subgraph reads {@code from} and that
+     * it is not a graph output.
+     */
+    void redirectReads(String from, String to) {
+        List<Integer> readers = consumers.remove(from);
+        if (readers == null) {
+            return;
+        }
+        for (int r : new java.util.LinkedHashSet<>(readers)) {
+            Node n = nodes[r];
+            if (n == null) {
+                continue;
+            }
+            Node.Builder b = n.toBuilder();
+            for (int k = 0; k < n.inputs().size(); k++) {
+                if (n.input(k).equals(from)) {
+                    b.setInput(k, to);
+                }
+            }
+            nodes[r] = b.build();
+        }
+        consumers.computeIfAbsent(to, k -> new ArrayList<>()).addAll(readers);
+    }
+
+    /**
      * Drops initializer {@code value} from the rewritten graph when it is one that is not also a graph input
      * and at most {@code readersLeft} node inputs read it (the caller is removing those reads).
      */

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * decomposed patterns (Conv + BatchNormalization folding, Conv + residual Add + activation, layer normalization, GELU, MatMul + bias + activation, multi-head attention) into fused ops of
  * {@link FusedOps#DOMAIN}, then removal of nodes nothing reads. The result computes the same outputs; it
  * exists only inside the session (the model the user loaded is not changed, and exports never see
- * fused ops). Subgraphs of If/Loop/Scan are left as they are. Stateless and thread-safe.
+ * fused ops). Then values known before the run are computed once (shape folding, constant folding) and
+ * repeated computations merged (common subexpressions). Subgraphs of If/Loop/Scan are left as they are. Stateless and thread-safe.
  */
 public final class GraphOptimizer {
     private static final Logger LOG = LoggerFactory.getLogger(GraphOptimizer.class);
@@ -35,11 +36,26 @@ public final class GraphOptimizer {
         }
     }
 
-    /** The model with every pass applied; the input model is not modified. */
+    /** The model with every pass but constant folding applied; the input model is not modified. */
     public static Result optimize(Model model) {
+        return optimize(model, null);
+    }
+
+    /**
+     * The model with every pass applied: the fusions, then shape folding, constant folding (when
+     * {@code evaluator} is not null) and common-subexpression elimination, which run after the fusions so
+     * that they never hide a pattern a fusion looks for. The input model is not modified.
+     */
+    public static Result optimize(Model model, ConstantEvaluator evaluator) {
         Graph graph = model.graph();
         Map<String, Integer> rewrites = new LinkedHashMap<>();
-        for (GraphPass pass : PASSES) {
+        List<GraphPass> passes = new ArrayList<>(PASSES);
+        passes.add(new ShapeFolding(model.opsetImports()));
+        if (evaluator != null) {
+            passes.add(new ConstantFolding(evaluator, model.opsetImports()));
+        }
+        passes.add(new CommonSubexpressions());
+        for (GraphPass pass : passes) {
             GraphIndex index = new GraphIndex(graph);
             int n = pass.apply(index);
             rewrites.put(pass.name(), n);

@@ -9,6 +9,7 @@ import dev.kiln.api.ir.Node;
 import dev.kiln.api.ir.Value;
 import dev.kiln.api.spi.Backend;
 import dev.kiln.api.tensor.RuntimeValue;
+import dev.kiln.api.tensor.Tensor;
 import dev.kiln.runtime.backend.BackendRegistry;
 import dev.kiln.runtime.exec.Executor;
 import dev.kiln.runtime.passes.GraphOptimizer;
@@ -117,7 +118,7 @@ public final class Session implements AutoCloseable {
         GraphVerifier.verify(model.graph());
         List<Backend> backends = BackendSelection.create(registry, options);
         try {
-            Model executable = options.optimize() ? GraphOptimizer.optimize(model).model() : model;
+            Model executable = options.optimize() ? GraphOptimizer.optimize(model, m -> evaluateConstants(m, backends)).model() : model;
             Executor executor = Executor.compile(executable, backends);
             Session s = new Session(model, List.copyOf(backends), executor, options.checkNonFinite());
             LOG.debug("session for graph '{}' opened: {}", model.graph().name(), s.summary);
@@ -126,6 +127,20 @@ public final class Session implements AutoCloseable {
             BackendSelection.closeAll(backends);
             throw e;
         }
+    }
+
+    /** Runs a model of constants only (constant folding) on the session's backends; every output must be a tensor. */
+    private static Map<String, Tensor> evaluateConstants(Model m, List<Backend> backends) {
+        List<String> names = m.graph().outputs().stream().map(Value::name).toList();
+        Map<String, RuntimeValue> out = Executor.compile(m, backends).run(Map.of(), names);
+        Map<String, Tensor> tensors = new java.util.LinkedHashMap<>();
+        out.forEach((name, v) -> {
+            if (!(v instanceof Tensor t) || !t.isHost()) {
+                throw new IllegalStateException("constant '" + name + "' is not a host tensor");
+            }
+            tensors.put(name, t);
+        });
+        return tensors;
     }
 
     /** The model this session runs. */

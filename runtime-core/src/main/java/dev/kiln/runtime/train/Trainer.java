@@ -215,14 +215,8 @@ public final class Trainer implements AutoCloseable {
             feeds.put(m.input(), mask(m, rows));
         }
         Map<String, RuntimeValue> out = trainSession.run(feeds);
-        NonFiniteGuard.Finding bad = NonFiniteGuard.check(out, stepGraph.trainable(), updatedValues());
-        if (bad != null) {
-            String message = bad.describe(step);
-            if (onNonFinite == NonFinitePolicy.STOP) {
-                throw new NonFiniteTrainingException(message + "; weights and optimizer state are left as before the step", step, bad.tensor());
-            }
-            skippedSteps++;
-            listeners.forEach(l -> l.onStepSkipped(this, epoch + 1, batch, message));
+        if (rejected(NonFiniteGuard.check(out, stepGraph.trainable(), updatedValues(stepGraph.trainable(), stepGraph.bufferUpdates().keySet())),
+                batch)) {
             return null;
         }
         adoptUpdates(out, stepGraph.trainable());
@@ -248,11 +242,29 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-        private List<String> updatedValues() {
+    /**
+     * Applies the non-finite policy to a step's finding: false when there is none; true when the step is
+     * to be dropped under {@link NonFinitePolicy#SKIP_STEP} (counted, listeners told); throws under STOP.
+     */
+    private boolean rejected(NonFiniteGuard.Finding bad, int batch) {
+        if (bad == null) {
+            return false;
+        }
+        String message = bad.describe(step);
+        if (onNonFinite == NonFinitePolicy.STOP) {
+            throw new NonFiniteTrainingException(message + "; weights and optimizer state are left as before the step", step, bad.tensor());
+        }
+        skippedSteps++;
+        listeners.forEach(l -> l.onStepSkipped(this, epoch + 1, batch, message));
+        return true;
+    }
+
+    /** The updated parameters, optimizer state and buffers a step's outputs carry, by output name. */
+    private List<String> updatedValues(List<String> trainable, java.util.Set<String> buffers) {
         List<String> names = new ArrayList<>();
-        stepGraph.trainable().forEach(p -> names.add(TrainingGraphs.next(p)));
+        trainable.forEach(p -> names.add(TrainingGraphs.next(p)));
         optimizerState.keySet().forEach(s -> names.add(TrainingGraphs.next(s)));
-        stepGraph.bufferUpdates().keySet().forEach(b -> names.add(TrainingGraphs.next(b)));
+        buffers.forEach(b -> names.add(TrainingGraphs.next(b)));
         return names;
     }
 
@@ -297,9 +309,15 @@ public final class Trainer implements AutoCloseable {
 
     /**
      * One optimizer update (with clipping, if configured) from the given gradients, one per trainable
-     * parameter by name, e.g. averaged over data-parallel workers; counts one step.
+     * parameter by name, e.g. averaged over data-parallel workers; counts one step. The gradients and the
+     * updated values are checked for NaN and infinities as {@link #fit}'s steps are: under
+     * {@link NonFinitePolicy#STOP} a bad value throws {@link NonFiniteTrainingException} naming the first
+     * one, under SKIP_STEP the update is dropped. Either way weights and optimizer state stay as they were.
+     * Data-parallel workers applying the same combined gradients therefore all skip or all apply.
+     *
+     * @return true when the update was applied, false when it was skipped
      */
-    public void applyGradients(Map<String, Tensor> gradients) {
+    public boolean applyGradients(Map<String, Tensor> gradients) {
         TrainingGraphs.SplitStep g = splitStep();
         if (!gradients.keySet().equals(new java.util.HashSet<>(g.trainable()))) {
             throw new IllegalArgumentException("gradients for " + gradients.keySet() + "; expected one for each of " + g.trainable());
@@ -315,8 +333,16 @@ public final class Trainer implements AutoCloseable {
         feeds.put(TrainingGraphs.LR, Tensor.scalar((float) schedule.rate(step, optimizer.learningRate())));
         feeds.put(TrainingGraphs.STEP, Tensor.scalar(step + optimizer.firstT()));
         Map<String, RuntimeValue> out = updateSession.run(feeds);
+        Map<String, RuntimeValue> checked = new HashMap<>(out);
+        for (String p : g.trainable()) {
+            checked.put(dev.kiln.runtime.autodiff.GradientNames.of(p), gradients.get(p));
+        }
+        if (rejected(NonFiniteGuard.check(checked, g.trainable(), updatedValues(g.trainable(), java.util.Set.of())), -1)) {
+            return false;
+        }
         adoptUpdates(out, g.trainable());
         step++;
+        return true;
     }
 
     private TrainingGraphs.SplitStep splitStep() {

@@ -1,6 +1,7 @@
 package dev.kiln.runtime.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -132,5 +133,52 @@ class NonFiniteTrainingTest {
             history.forEach(h -> assertTrue(Double.isFinite(h.loss()), "epoch loss " + h.loss()));
             assertTrue(t.evaluate(Blobs.make(64, 4)).loss() < before, "training went on with the good batches");
         }
+    }
+
+    @Test
+    void theSplitStepRefusesANonFiniteGradientAsFitDoes() {
+        try (Trainer t = Trainer.builder(gated()).optimizer(Optimizer.adam(0.01)).batchSize(8).seed(3).build()) {
+            Map<String, Tensor> before = copy(t.parameters().all());
+            Dataset d = Blobs.make(8, 1);
+            Trainer.StepGradients g = t.gradients(d.rows(List.of("x", "label"), identity(8), 0, 8));
+            NonFiniteTrainingException e = assertThrows(NonFiniteTrainingException.class, () -> t.applyGradients(g.gradients()));
+            assertEquals("gate_0.scale_grad", e.tensor());
+            assertTrue(e.getMessage().contains("the gradient of parameter 'gate_0.scale'"), e.getMessage());
+            assertSame(before, t.parameters().all());
+            assertEquals(0, t.step());
+        }
+    }
+
+    @Test
+    void theSplitStepSkipsAnUpdateFromANaNGradientUnderSkipStep() {
+        Recorder rec = new Recorder();
+        try (Trainer t = Trainer.builder(TrainerTest.quickstartNetwork()).optimizer(Optimizer.adam(0.01)).batchSize(8).seed(5).listener(rec)
+                .onNonFinite(NonFinitePolicy.SKIP_STEP).build()) {
+            Dataset d = Blobs.make(8, 4);
+            Trainer.StepGradients g = t.gradients(d.rows(List.of("x", "label"), identity(8), 0, 8));
+            Map<String, Tensor> poisoned = new LinkedHashMap<>(g.gradients());
+            String victim = poisoned.keySet().iterator().next();
+            float[] bad = poisoned.get(victim).floatData().clone();
+            bad[bad.length - 1] = Float.NaN;
+            poisoned.put(victim, Tensor.of(bad, poisoned.get(victim).dims()));
+            Map<String, Tensor> before = copy(t.parameters().all());
+            assertFalse(t.applyGradients(poisoned));
+            assertSame(before, t.parameters().all());
+            assertEquals(0, t.step());
+            assertEquals(1, t.skippedSteps());
+            assertEquals(1, rec.skipReasons.size());
+            assertTrue(rec.skipReasons.get(0).contains("'" + victim + "'"), rec.skipReasons.get(0));
+            assertTrue(t.applyGradients(g.gradients()), "the finite gradients apply");
+            assertEquals(1, t.step());
+            assertFinite(t.parameters().all());
+        }
+    }
+
+    private static int[] identity(int n) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
+        }
+        return a;
     }
 }

@@ -42,7 +42,17 @@ public final class LinalgRules implements GradientRuleFamily {
         String a2 = ra == 1 ? g.op("Unsqueeze", a, g.ints(0)) : a;
         String b2 = rb == 1 ? g.op("Unsqueeze", b, g.ints(1)) : b;
         Shape y = g.shape(g.output(0));
-        if (g.needsGradient(0)) {
+        // a 2-D weight applied to a batch of rows (rank >= 3): both gradients are one GEMM over the rows with
+        // the batch axes flattened, the transposes done by the GEMM, instead of a product per batch entry
+        boolean weightOnRows = rb == 2 && ra >= 3;
+        String dRows = weightOnRows ? g.emit(Node.builder("Flatten").input(dy).attr("axis", (long) r - 1)) : null;
+        if (g.needsGradient(0) && weightOnRows) {
+            String da = g.emit(Node.builder("Gemm").inputs(dRows, b).attr("transB", 1L));
+            Shape as = g.shape(a);
+            // a static shape keeps A itself out of the backward pass when B's gradient does not need it
+            String aShape = as != null && as.isConcrete() ? g.ints(as.dims()) : g.op("Shape", a);
+            g.setGradient(0, g.op("Reshape", da, aShape));
+        } else if (g.needsGradient(0)) {
             String da = g.op("MatMul", dy, swapLast(g, b2, Math.max(rb, 2)));
             if (ra == 1) {
                 g.setGradient(0, g.emit(Node.builder("ReduceSum").inputs(da, g.ints(range(r - 1))).attr("keepdims", 0L)));
@@ -50,11 +60,8 @@ public final class LinalgRules implements GradientRuleFamily {
                 g.setGradient(0, g.unbroadcast(da, batchShape(y, r, g.shape(a)), a));
             }
         }
-        if (g.needsGradient(1) && rb == 2 && ra >= 3) {
-            // a weight applied to a batch of rows: one GEMM over all rows, dB = A'^T dY' with the batch axes
-            // flattened, instead of a product per batch entry summed afterwards
+        if (g.needsGradient(1) && weightOnRows) {
             String rows = g.emit(Node.builder("Flatten").input(a).attr("axis", (long) ra - 1));
-            String dRows = g.emit(Node.builder("Flatten").input(dy).attr("axis", (long) r - 1));
             g.setGradient(1, g.emit(Node.builder("Gemm").inputs(rows, dRows).attr("transA", 1L)));
         } else if (g.needsGradient(1)) {
             String db = g.op("MatMul", swapLast(g, a2, Math.max(ra, 2)), dy);
