@@ -111,7 +111,16 @@ public final class RuntimeKernelContext implements KernelContext {
 
     @Override
     public Tensor allocate(DType dtype, Shape shape) {
-        Tensor t = allocator.allocate(dtype, shape);
+        return track(allocator.allocate(dtype, shape));
+    }
+
+    @Override
+    public Tensor allocateUninitialized(DType dtype, Shape shape) {
+        return track(allocator.allocateUninitialized(dtype, shape));
+    }
+
+    /** Records a tensor this context handed out: owned by the run, listed by {@link #allocations()}. */
+    private Tensor track(Tensor t) {
         if (run != null) {
             run.own(t, allocator);
         }

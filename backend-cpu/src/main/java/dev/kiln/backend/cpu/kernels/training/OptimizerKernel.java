@@ -82,7 +82,8 @@ abstract class OptimizerKernel implements Kernel {
                 int o = s * k + v;
                 if (ctx.isOutputRequested(o)) {
                     Tensor like = ctx.tensor(2 + (s == 0 ? 0 : s + 1) * k + v);
-                    out[v][s] = ctx.allocate(like.dtype(), like.shape());
+                    // every element is written below
+                    out[v][s] = ctx.allocateUninitialized(like.dtype(), like.shape());
                 }
             }
             for (int from = 0; from < x.size(); from += BLOCK) {
