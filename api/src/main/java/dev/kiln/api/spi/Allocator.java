@@ -15,6 +15,14 @@ public interface Allocator {
     /** A tensor whose elements are zero (false, empty string). */
     Tensor allocate(DType dtype, Shape shape);
 
+    /**
+     * A tensor whose elements are unspecified (recycled memory is not cleared), for a caller that writes
+     * every element before anything reads one. The default clears like {@link #allocate}.
+     */
+    default Tensor allocateUninitialized(DType dtype, Shape shape) {
+        return allocate(dtype, shape);
+    }
+
     /** Returns a tensor's memory for reuse. */
     void release(Tensor tensor);
 

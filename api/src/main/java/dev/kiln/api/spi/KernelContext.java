@@ -41,6 +41,14 @@ public interface KernelContext {
      */
     Tensor allocate(DType dtype, Shape shape);
 
+    /**
+     * As {@link #allocate}, but the elements are unspecified: for an output the kernel overwrites
+     * completely, so recycled memory need not be cleared first. The default clears like {@link #allocate}.
+     */
+    default Tensor allocateUninitialized(DType dtype, Shape shape) {
+        return allocate(dtype, shape);
+    }
+
     /** The opset version of the node's domain the model imports. */
     int opsetVersion();
 

@@ -39,6 +39,16 @@ public final class CpuAllocator implements Allocator {
 
     @Override
     public Tensor allocate(DType dtype, Shape shape) {
+        return take(dtype, shape, true);
+    }
+
+    /** Skips the clearing of a recycled array: a kernel filling a whole GEMM output would pay a pass for nothing. */
+    @Override
+    public Tensor allocateUninitialized(DType dtype, Shape shape) {
+        return take(dtype, shape, false);
+    }
+
+    private Tensor take(DType dtype, Shape shape, boolean zeroed) {
         long slots = Math.multiplyExact(shape.elementCount(), (long) dtype.slotsPerElement());
         if (slots > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException(dtype + shape.toString() + " has too many elements for one host array");
@@ -56,7 +66,7 @@ public final class CpuAllocator implements Allocator {
         }
         if (array == null) {
             array = Tensor.newArray(dtype.storage(), n);
-        } else {
+        } else if (zeroed) {
             clear(array);
         }
         return Tensor.wrap(dtype, shape, array);

@@ -30,6 +30,19 @@ class CpuAllocatorTest {
     }
 
     @Test
+    void uninitializedAllocationsReuseWithoutClearing() {
+        CpuAllocator pool = new CpuAllocator(1 << 20);
+        Tensor a = pool.allocateUninitialized(DType.FLOAT, Shape.of(16));
+        a.floatData()[5] = 3f;
+        pool.release(a);
+        Tensor b = pool.allocateUninitialized(DType.FLOAT, Shape.of(4, 4));
+        assertSame(a.floatData(), b.floatData());
+        assertEquals(3f, b.floatData()[5], "left as it was: the caller overwrites it");
+        pool.release(b);
+        assertEquals(0f, pool.allocate(DType.FLOAT, Shape.of(16)).floatData()[5], "allocate still clears");
+    }
+
+    @Test
     void manyLiveArraysOfOneSizeAreAllRecycled() {
         // a training step frees dozens of same-sized activations at once; every one should come back
         CpuAllocator pool = new CpuAllocator(1 << 24);

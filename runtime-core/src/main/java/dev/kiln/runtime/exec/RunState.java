@@ -86,10 +86,15 @@ final class RunState {
      * {@code node}, or the runtime when null) and owned by the run, so it is released and uncharged together.
      */
     Tensor allocate(Allocator allocator, DType dtype, Shape shape, String node) {
+        return allocate(allocator, dtype, shape, node, false);
+    }
+
+    /** As {@link #allocate(Allocator, DType, Shape, String)}; {@code uninitialized} for an output the kernel overwrites whole. */
+    Tensor allocate(Allocator allocator, DType dtype, Shape shape, String node, boolean uninitialized) {
         long bytes = reserve(dtype, shape, node);
         Tensor t;
         try {
-            t = allocator.allocate(dtype, shape);
+            t = uninitialized ? allocator.allocateUninitialized(dtype, shape) : allocator.allocate(dtype, shape);
         } catch (RuntimeException | Error e) {
             guard.release(bytes);
             throw e;

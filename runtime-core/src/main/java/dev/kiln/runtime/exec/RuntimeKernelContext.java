@@ -113,7 +113,16 @@ public final class RuntimeKernelContext implements KernelContext {
 
     @Override
     public Tensor allocate(DType dtype, Shape shape) {
-        Tensor t = run != null ? run.allocate(allocator, dtype, shape, node.describe()) : allocator.allocate(dtype, shape);
+        return track(run != null ? run.allocate(allocator, dtype, shape, node.describe(), false) : allocator.allocate(dtype, shape));
+    }
+
+    @Override
+    public Tensor allocateUninitialized(DType dtype, Shape shape) {
+        return track(run != null ? run.allocate(allocator, dtype, shape, node.describe(), true) : allocator.allocateUninitialized(dtype, shape));
+    }
+
+    /** Lists a tensor this context handed out (the run owns it already) for {@link #allocations()}. */
+    private Tensor track(Tensor t) {
         if (allocations == null) {
             allocations = new ArrayList<>(2);
         }

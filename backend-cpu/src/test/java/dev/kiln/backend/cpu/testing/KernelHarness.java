@@ -145,6 +145,18 @@ public final class KernelHarness {
             return BACKEND.allocator().allocate(dtype, shape);
         }
 
+        /** Filled with NaN rather than zeros, so a kernel that leaves an element unwritten fails its comparison. */
+        @Override
+        public Tensor allocateUninitialized(DType dtype, Shape shape) {
+            Tensor t = BACKEND.allocator().allocateUninitialized(dtype, shape);
+            if (t.data() instanceof float[] f) {
+                Arrays.fill(f, Float.NaN);
+            } else if (t.data() instanceof double[] d) {
+                Arrays.fill(d, Double.NaN);
+            }
+            return t;
+        }
+
         @Override
         public int opsetVersion() {
             return opset;

@@ -64,7 +64,8 @@ final class GemmKernel implements Kernel {
                     + " (A " + a.describe() + " transA=" + (transA ? 1 : 0) + ", B " + b.describe() + " transB=" + (transB ? 1 : 0) + ")");
         }
         long[] cStrides = c == null || beta == 0 ? null : biasStrides(c, m, n);
-        Tensor y = ctx.allocate(a.dtype(), Shape.of(m, n));
+        boolean overwrites = TensorArrays.computesInFloat(a.dtype()) || a.dtype() == DType.DOUBLE;
+        Tensor y = overwrites ? ctx.allocateUninitialized(a.dtype(), Shape.of(m, n)) : ctx.allocate(a.dtype(), Shape.of(m, n));
         int lda = transA ? m : k;
         int ldb = transB ? k : n;
         switch (a.dtype()) {
@@ -73,15 +74,8 @@ final class GemmKernel implements Kernel {
                 float[] av = TensorArrays.floats(a);
                 Blas.Floats bOperand = packedB != null && b.data() == constantB.data()
                         ? Blas.Floats.of(packedB, 0, ldb) : Blas.Floats.of(TensorArrays.floats(b), 0, ldb);
-                Blas.sgemm(execution, transA, transB, m, n, k, alpha, Blas.Floats.of(av, 0, lda), bOperand, out, 0, n);
-                if (cStrides != null) {
-                    float[] cv = TensorArrays.floats(c);
-                    for (int i = 0; i < m; i++) {
-                        for (int j = 0; j < n; j++) {
-                            out[i * n + j] += beta * cv[(int) (i * cStrides[0] + j * cStrides[1])];
-                        }
-                    }
-                }
+                Blas.sgemm(execution, transA, transB, m, n, k, alpha, Blas.Floats.of(av, 0, lda), bOperand, out, 0, n,
+                        cStrides == null ? null : biasEpilogue(TensorArrays.floats(c), cStrides, beta));
                 TensorArrays.store(out, y);
             }
             case DOUBLE -> {
@@ -101,6 +95,27 @@ final class GemmKernel implements Kernel {
                     "input A has element type " + a.dtype() + "; expected float32, float64, float16, bfloat16, int32, int64, uint32 or uint64");
         }
         ctx.setOutput(0, y);
+    }
+
+    /**
+     * beta * C added to each finished piece of the product by the thread that computed it, while it is
+     * in cache; a row bias (the common case) runs as a plain vectorizable loop.
+     */
+    private static Blas.Epilogue biasEpilogue(float[] cv, long[] cStrides, float beta) {
+        int rowStride = (int) cStrides[0];
+        int colStride = (int) cStrides[1];
+        return (out, off, row, col0, cols) -> {
+            int base = row * rowStride + col0 * colStride;
+            if (colStride == 1) {
+                for (int j = 0; j < cols; j++) {
+                    out[off + j] += beta * cv[base + j];
+                }
+            } else {
+                for (int j = 0; j < cols; j++) {
+                    out[off + j] += beta * cv[base + j * colStride];
+                }
+            }
+        };
     }
 
     /** Strides reading C as an (M, N) matrix; throws when C does not broadcast unidirectionally to it. */

@@ -53,7 +53,9 @@ final class MatMulKernel implements Kernel {
                     + a.describe() + " and " + b.describe());
         }
         MatMulShape s = MatMulShape.of("MatMul", a.dims(), b.dims());
-        Tensor y = ctx.allocate(a.dtype(), s.output);
+        // the floating-point products write every element, so recycled memory need not be cleared first
+        boolean overwrites = TensorArrays.computesInFloat(a.dtype()) || a.dtype() == DType.DOUBLE;
+        Tensor y = overwrites ? ctx.allocateUninitialized(a.dtype(), s.output) : ctx.allocate(a.dtype(), s.output);
         switch (a.dtype()) {
             case FLOAT, FLOAT16, BFLOAT16 -> {
                 float[] out = a.dtype() == DType.FLOAT ? y.floatData() : new float[y.size()];

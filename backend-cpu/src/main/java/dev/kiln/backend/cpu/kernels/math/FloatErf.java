@@ -26,7 +26,7 @@ final class FloatErf {
 
     /**
      * {@code y[i] = erf(scale * x[i])} for i in {@code [0, n)}, using four of the scratch arrays. The
-     * scale lets Gelu take erf(x / sqrt 2) without another pass.
+     * scale folds a factor into the argument without another pass.
      */
     static void erf(float[] x, float scale, float[] y, float[][] scratch, int n) {
         float[] t = scratch[0];

@@ -206,12 +206,7 @@ enum SmoothActivation {
             return new UnaryFunction() {
                 @Override
                 public void floats(float[] x, float[] y, int from, int to) {
-                    FloatBlocks.map(x, y, from, to, (in, out, s, n) -> {
-                        FloatErf.erf(in, (float) FRAC_1_SQRT_2, out, s, n);
-                        for (int i = 0; i < n; i++) {
-                            out[i] = 0.5f * in[i] * (1f + out[i]);
-                        }
-                    });
+                    FloatBlocks.map(x, y, from, to, (in, out, s, n) -> FloatGelu.gelu(in, out, s, n));
                 }
 
                 @Override

@@ -19,8 +19,8 @@ import java.util.List;
  * values {@code X_1..X_k}, their gradients {@code G_1..G_k}, then one group per piece of optimizer state.
  * Outputs are the new values followed by the new state, group by group. Every tensor of one variable must
  * have that variable's shape (the broadcasting the ONNX text allows is never used by an optimizer and
- * is refused with a message). Computation is in double, rounded once to the element type of each output; blocks of
- * elements run in parallel on the backend's threads.
+ * is refused with a message). Computation is in double, rounded once to the element type of each output
+ * (float32 fast paths may compute in float32); blocks of elements run in parallel on the backend's threads.
  * Stateless between runs, so thread-safe.
  */
 abstract class OptimizerKernel implements Kernel {
@@ -82,7 +82,8 @@ abstract class OptimizerKernel implements Kernel {
                 int o = s * k + v;
                 if (ctx.isOutputRequested(o)) {
                     Tensor like = ctx.tensor(2 + (s == 0 ? 0 : s + 1) * k + v);
-                    out[v][s] = ctx.allocate(like.dtype(), like.shape());
+                    // every element is written below
+                    out[v][s] = ctx.allocateUninitialized(like.dtype(), like.shape());
                 }
             }
             for (int from = 0; from < x.size(); from += BLOCK) {
@@ -92,11 +93,10 @@ abstract class OptimizerKernel implements Kernel {
         // Memory-bound: blocks of every variable spread over the backend's threads, each read into and
         // written from small double buffers so no tensor is ever copied whole.
         RangeBody body = (start, end) -> {
-            double[][] a = new double[slots][BLOCK];
-            double[][] c = new double[slots - 1][BLOCK];
+            double[][][] buffers = new double[2][][];
             for (int b = start; b < end; b++) {
                 int[] block = blocks.get(b);
-                updateBlock(r, t, in[block[0]], out[block[0]], block[1], block[2], a, c);
+                updateBlock(r, t, in[block[0]], out[block[0]], block[1], block[2], buffers);
             }
         };
         if (execution == null) {
@@ -115,14 +115,16 @@ abstract class OptimizerKernel implements Kernel {
 
     /**
      * A float32 fast path: the same rule as {@link #update} on elements {@code [from, from + n)} of the
-     * tensors' own arrays ({@code in}: X, G, state; {@code out}: X_new, new state), computing in double and
-     * rounding once, so results equal the general path's. Returns false when the optimizer has none.
+     * tensors' own arrays ({@code in}: X, G, state; {@code out}: X_new, new state, all present), in double
+     * rounded once or, where an optimizer says so, in float32 within a few ulp of that. Returns false when
+     * the optimizer has none.
      */
     boolean updateFloats(double r, long t, float[][] in, float[][] out, int from, int n) {
         return false;
     }
 
-    private void updateBlock(double r, long t, Tensor[] in, Tensor[] out, int from, int n, double[][] a, double[][] b) {
+    /** {@code buffers} holds this thread's double buffers for the general path, made on first use. */
+    private void updateBlock(double r, long t, Tensor[] in, Tensor[] out, int from, int n, double[][][] buffers) {
         if (allFloat(in) && allFloat(out)) {
             float[][] fin = new float[in.length][];
             float[][] fout = new float[out.length][];
@@ -136,6 +138,12 @@ abstract class OptimizerKernel implements Kernel {
                 return;
             }
         }
+        if (buffers[0] == null) {
+            buffers[0] = new double[slots][BLOCK];
+            buffers[1] = new double[slots - 1][BLOCK];
+        }
+        double[][] a = buffers[0];
+        double[][] b = buffers[1];
         for (int s = 0; s < slots; s++) {
             ElementCodec.toDouble(in[s], from, a[s], 0, n);
         }

@@ -58,6 +58,23 @@ class LinalgOrtComparisonTest {
         }
     }
 
+    /** Products large enough to be split into row or column blocks, so beta * C is added block by block as an epilogue. */
+    @ParameterizedTest(name = "{0}x{1}x{2} transA={3} transB={4} C{5}")
+    @CsvSource({
+        "300, 64, 40, 0, 0, 40",
+        "300, 64, 40, 1, 0, 300 1",
+        "40, 64, 300, 0, 1, 40 300",
+        "40, 64, 300, 1, 1, 1",
+        "40, 64, 300, 0, 0, 1 300",
+    })
+    void gemmSplitIntoBlocksAddsCEverywhere(int m, int k, int n, long transA, long transB, String c) {
+        Node node = Node.builder("Gemm").inputs("A", "B", "C").outputs("Y")
+                .attr("transA", transA).attr("transB", transB).attr("alpha", 0.75f).attr("beta", -1.25f).build();
+        Tensor a = transA == 1 ? random(k, m) : random(m, k);
+        Tensor bm = transB == 1 ? random(n, k) : random(k, n);
+        KernelHarness.assertMatchesOrt(node, 13, 1e-4, 1e-5, a, bm, random(dims(c.replace(' ', ','))));
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = ';', value = {
         "bij,bjk->bik; 3,4,5; 3,5,6",
