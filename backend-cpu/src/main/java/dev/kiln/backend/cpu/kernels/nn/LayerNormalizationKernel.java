@@ -12,8 +12,9 @@ import dev.kiln.backend.cpu.kernels.linalg.TensorArrays;
 
 /**
  * LayerNormalization over axes [axis, rank) with Scale and optional B broadcast to X, and the optional
- * Mean and InvStdDev outputs in the stash_type precision. Statistics are taken in float64 (at least the
- * precision stash_type asks for); rows are split over threads.
+ * Mean and InvStdDev outputs in the stash_type precision. float64 input is normalized in float64; float32,
+ * float16 and bfloat16 through {@link FloatRowNorm} (float sweeps, statistics totalled in float64). Rows are
+ * split over threads when there are enough elements.
  */
 final class LayerNormalizationKernel implements Kernel {
     private final long axis;
