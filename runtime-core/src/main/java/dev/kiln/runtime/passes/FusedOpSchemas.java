@@ -22,6 +22,12 @@ public final class FusedOpSchemas implements OpSchemaProvider {
                         .inference(ctx -> like(ctx, "MatMul", 13)).build(),
                 OpSchema.builder(FusedOps.DOMAIN, FusedOps.LAYER_NORMALIZATION, 1).inputs(2, 3).outputs(1, 3)
                         .inference(ctx -> like(ctx, "LayerNormalization", 17)).build(),
+                // Y and Sum both have the type of X + Skip
+                OpSchema.builder(FusedOps.DOMAIN, FusedOps.SKIP_LAYER_NORMALIZATION, 1).inputs(3, 4).outputs(1, 2)
+                        .inference(ctx -> {
+                            ValueType sum = like(ctx, "Add", 14).get(0);
+                            return java.util.Arrays.asList(sum, sum);
+                        }).build(),
                 OpSchema.builder(FusedOps.DOMAIN, FusedOps.GELU, 1).inputs(1, 1).outputs(1, 1)
                         .inference(ctx -> like(ctx, "Gelu", 20)).build(),
                 // the output has the queries' type and shape (heads stay packed in the last axis)

@@ -16,6 +16,12 @@ public final class FusedOps {
     public static final String FUSED_CONV = "FusedConv";
     /** LayerNormalization with the semantics of ONNX opset 17 (axis, epsilon). */
     public static final String LAYER_NORMALIZATION = "LayerNormalization";
+    /**
+     * {@code SkipLayerNormalization(X, Skip, Scale, B?) -> (Y, Sum?)}: {@code Sum = X + Skip} (broadcasting as Add
+     * does), {@code Y = LayerNormalization(Sum, Scale, B)} with attributes {@code axis} and {@code epsilon} as in
+     * ONNX opset 17; float32.
+     */
+    public static final String SKIP_LAYER_NORMALIZATION = "SkipLayerNormalization";
     /** {@code MultiHeadAttention(q, k, v, mask?)} over heads packed in the last axis; attributes num_heads and scale. */
     public static final String MULTI_HEAD_ATTENTION = "MultiHeadAttention";
     /** Gelu with the semantics of ONNX opset 20 (approximate = "none"). */

@@ -27,6 +27,7 @@ final class GraphIndex {
     private final Set<String> graphOutputs = new HashSet<>();
     private final Map<String, Tensor> addedInitializers = new java.util.LinkedHashMap<>();
     private final Set<String> droppedInitializers = new HashSet<>();
+    private Map<String, dev.kiln.api.ir.ValueType> inferred;
 
     GraphIndex(Graph graph) {
         this.original = graph;
@@ -102,6 +103,22 @@ final class GraphIndex {
     /** The declared type of a value, or null when the graph does not know it. */
     dev.kiln.api.ir.ValueType typeOf(String value) {
         return original.typeOf(value);
+    }
+
+    /**
+     * The type of a value of the graph this index was made from, declared or else inferred forward from the
+     * declared ones (at the newest opset of each op, which is what element types need); null when unknown.
+     * Inferred once per index, on first use.
+     */
+    dev.kiln.api.ir.ValueType inferredTypeOf(String value) {
+        dev.kiln.api.ir.ValueType declared = original.typeOf(value);
+        if (declared != null) {
+            return declared;
+        }
+        if (inferred == null) {
+            inferred = TypePropagation.infer(original, domain -> -1, name -> null, constants::get, false);
+        }
+        return inferred.get(value);
     }
 
     boolean isGraphOutput(String value) {

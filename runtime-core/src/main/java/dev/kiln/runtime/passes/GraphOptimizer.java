@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The rewrites a session applies to a model's main graph before compiling it: fusions of common
- * decomposed patterns (Conv + BatchNormalization folding, Conv + residual Add + activation, layer normalization, GELU, MatMul + bias + activation, multi-head attention) into fused ops of
+ * decomposed patterns (Conv + BatchNormalization folding, Conv + residual Add + activation, layer normalization, GELU, MatMul + bias + activation, multi-head attention, residual Add + layer normalization) into fused ops of
  * {@link FusedOps#DOMAIN}, then removal of nodes nothing reads. The result computes the same outputs; it
  * exists only inside the session (the model the user loaded is not changed, and exports never see
  * fused ops). Then values known before the run are computed once (shape folding, constant folding) and
@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class GraphOptimizer {
     private static final Logger LOG = LoggerFactory.getLogger(GraphOptimizer.class);
-    private static final List<GraphPass> PASSES = List.of(new ConvBatchNormFusion(), new ConvActivationFusion(), new LayerNormFusion(), new GeluFusion(), new MatMulBiasFusion(), new AttentionFusion());
+    private static final List<GraphPass> PASSES = List.of(new ConvBatchNormFusion(), new ConvActivationFusion(), new LayerNormFusion(), new GeluFusion(), new MatMulBiasFusion(), new AttentionFusion(),
+            new SkipLayerNormFusion());
 
     private GraphOptimizer() {
     }

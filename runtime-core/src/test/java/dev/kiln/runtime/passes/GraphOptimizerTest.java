@@ -138,6 +138,58 @@ class GraphOptimizerTest {
         assertEquals(List.of("MatMul", "Add"), ops(GraphOptimizer.optimize(model(g)).model()));
     }
 
+    /** A residual Add of x[2,5,8] and r feeding an ONNX LayerNormalization; the sum is also an output when exposed. */
+    private Graph residualLayerNorm(Object[] residualDims, boolean exposeSum, boolean withBias) {
+        Graph.Builder g = Graph.builder("skip").input(floats("x", 2, 5, 8)).input(floats("r", residualDims)).output(floats("y", 2, 5, 8))
+                .initializer("gamma", random(8)).initializer("beta", random(8))
+                .node(node("Add", in("x", "r"), "sum"))
+                .node(Node.builder("LayerNormalization").inputs(withBias ? List.of("sum", "gamma", "beta") : List.of("sum", "gamma"))
+                        .output("y").attr("epsilon", 1e-3f).build());
+        if (exposeSum) {
+            g.output(floats("sum", 2, 5, 8)).node(node("Relu", in("sum"), "after")).output(floats("after", 2, 5, 8));
+        }
+        return g.build();
+    }
+
+    @Test
+    void residualAddFeedingALayerNormBecomesOneSkipLayerNormalization() {
+        for (boolean withBias : new boolean[] {true, false}) {
+            Model m = model(residualLayerNorm(new Object[] {2, 5, 8}, false, withBias));
+            GraphOptimizer.Result r = GraphOptimizer.optimize(m);
+            assertEquals(1, r.rewrites().get("add-layer-norm"));
+            assertEquals(List.of("dev.kiln::SkipLayerNormalization"), ops(r.model()));
+            Node fusedNode = r.model().graph().nodes().get(0);
+            assertEquals(List.of("y"), fusedNode.outputs());
+            assertEquals(1e-3f, fusedNode.getFloat("epsilon", 0), 0);
+            assertSameOutputs(m, Map.of("x", random(2, 5, 8), "r", random(2, 5, 8)), 1e-5);
+        }
+    }
+
+    @Test
+    void aSumReadElsewhereIsKeptAsTheSecondOutput() {
+        Model m = model(residualLayerNorm(new Object[] {2, 5, 8}, true, true));
+        GraphOptimizer.Result r = GraphOptimizer.optimize(m);
+        assertEquals(List.of("dev.kiln::SkipLayerNormalization", "Relu"), ops(r.model()));
+        assertEquals(List.of("y", "sum"), r.model().graph().nodes().get(0).outputs());
+        assertSameOutputs(m, Map.of("x", random(2, 5, 8), "r", random(2, 5, 8)), 1e-5);
+    }
+
+    @Test
+    void aBroadcastResidualAndADecomposedLayerNormAreFusedToo() {
+        Model broadcast = model(residualLayerNorm(new Object[] {5, 1}, false, true));
+        assertEquals(List.of("dev.kiln::SkipLayerNormalization"), ops(GraphOptimizer.optimize(broadcast).model()));
+        assertSameOutputs(broadcast, Map.of("x", random(2, 5, 8), "r", random(5, 1)), 1e-5);
+        // BERT's exported form: the decomposed layer norm is fused first, then the Add into it
+        Graph.Builder g = layerNorm(false);
+        Graph ln = g.build();
+        Graph withAdd = ln.toBuilder().clearNodes().clearInputs().input(floats("a", 2, 5, 8)).input(floats("b", 2, 5, 8))
+                .node(node("Add", in("a", "b"), "x")).nodes(ln.nodes()).build();
+        Model m = model(withAdd);
+        GraphOptimizer.Result r = GraphOptimizer.optimize(m);
+        assertEquals(List.of("dev.kiln::SkipLayerNormalization"), ops(r.model()));
+        assertSameOutputs(m, Map.of("a", random(2, 5, 8), "b", random(2, 5, 8)), 1e-5);
+    }
+
     @Test
     void nodesNothingReadsAreRemoved() {
         Graph g = Graph.builder("dead").input(floats("x", 3)).output(floats("y", 3))
@@ -156,7 +208,7 @@ class GraphOptimizerTest {
         GraphOptimizer.Result r = GraphOptimizer.optimize(m);
         // 6 layers: 2 layer norms each plus the embeddings'; one GELU each; 6 dense layers each (Q, K, V, out, FFN in, FFN out)
         Map<String, Integer> fusions = Map.of("conv-batchnorm", 0, "conv-add-activation", 0, "layer-norm", 13, "gelu", 6, "matmul-bias-activation", 36,
-                "attention", 6);
+                "attention", 6, "add-layer-norm", 13);
         fusions.forEach((pass, count) -> assertEquals(count, r.rewrites().get(pass), pass));
         assertEquals(0, r.model().graph().nodes().stream().filter(n -> n.opType().equals("Transpose") || n.opType().equals("Softmax")).count());
         assertEquals(6, r.model().graph().nodes().stream().filter(n -> n.opType().equals("FusedMatMul")

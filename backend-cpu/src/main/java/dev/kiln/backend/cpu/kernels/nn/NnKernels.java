@@ -25,6 +25,8 @@ public final class NnKernels implements CpuKernelFamily {
         registry.add("", "LayerNormalization", LayerNormalizationKernel::new);
         // the runtime's fusion pass rewrites decomposed layer norms into this, whatever the model's opset
         registry.add(dev.kiln.backend.cpu.kernels.linalg.LinalgKernels.FUSED_DOMAIN, "LayerNormalization", LayerNormalizationKernel::new);
+        // ... and residual Adds feeding a layer norm into this
+        registry.add(dev.kiln.backend.cpu.kernels.linalg.LinalgKernels.FUSED_DOMAIN, SkipLayerNormalizationKernel.OP, SkipLayerNormalizationKernel::new);
         registry.add("", "InstanceNormalization", InstanceNormalizationKernel::new);
         registry.add("", "GroupNormalization", GroupNormalizationKernel::new);
         registry.add("", "RMSNormalization", RmsNormalizationKernel::new);
