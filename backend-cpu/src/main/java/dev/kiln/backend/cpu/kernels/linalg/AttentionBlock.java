@@ -24,6 +24,16 @@ final class AttentionBlock {
     /** Scores per block kept within this many floats (256 KiB) where keys are many. */
     private static final int SCORE_BUDGET = 1 << 16;
     private static final int MIN_BLOCK = 16;
+    private static final float LOG2E = 1.44269504f;
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    /** Adding then subtracting 1.5 * 2^23 rounds a float of magnitude below 2^22 to an integer. */
+    private static final float ROUNDER = 12582912f;
+    /**
+     * Softmax arguments (at most 0) are clamped here, where 2^k is still a normal float. e^-87 is 1.6e-38:
+     * against a column sum of at least 1 (the maximum contributes e^0) the clamp changes nothing visible.
+     */
+    private static final float MIN_ARG = -87f;
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private AttentionBlock() {
@@ -120,14 +130,35 @@ final class AttentionBlock {
         }
         Arrays.fill(sum, 0, n, 0f);
         for (int j = 0; j < sk; j++) {
-            float[] row = st[j];
-            for (int i = 0; i < n; i++) {
-                t[i] = row[i] - max[i];
-            }
-            FloatMath.exp(t, row, s.k, n);
-            for (int i = 0; i < n; i++) {
-                sum[i] += row[i];
-            }
+            expShifted(st[j], max, sum, t, s.k, n);
+        }
+    }
+
+    /**
+     * {@code row[i] = e^(row[i] - max[i])} and {@code sum[i] += row[i]}, for arguments at most 0 (NaN
+     * propagates); p and k are scratch. The method of {@link FloatMath#exp}, specialized: arguments are
+     * clamped at {@link #MIN_ARG}, so 2^k is one normal float, and the softmax's subtraction and sum ride in
+     * its two passes. The first pass is vectorized; the second is scalar on JDK 17 (C2 does not vectorize the
+     * float-to-int conversion or the bit move), so it does as little as possible.
+     */
+    static void expShifted(float[] row, float[] max, float[] sum, float[] p, float[] k, int n) {
+        for (int i = 0; i < n; i++) {
+            float x = Math.max(row[i] - max[i], MIN_ARG);
+            float kf = (x * LOG2E + ROUNDER) - ROUNDER;
+            float r = x - kf * LN2_HI - kf * LN2_LO;
+            float q = 1f / 5040;
+            q = q * r + 1f / 720;
+            q = q * r + 1f / 120;
+            q = q * r + 1f / 24;
+            q = q * r + 1f / 6;
+            q = q * r + 0.5f;
+            p[i] = q * r * r + r + 1f;
+            k[i] = kf;
+        }
+        for (int i = 0; i < n; i++) {
+            float e = p[i] * Float.intBitsToFloat(((int) k[i] + 127) << 23);
+            row[i] = e;
+            sum[i] += e;
         }
     }
 

@@ -11,9 +11,12 @@ import java.util.Random;
  * ({@link BlasAttentionReference}) against {@link AttentionBlock}, alternating in one JVM, on MiniLM's
  * shapes (12 heads of 32, mask [B, 1, 1, S]). Not a test: run it with
  * {@code java -cp <backend-cpu test and runtime class path> dev.kiln.backend.cpu.kernels.linalg.AttentionBench [rounds]}
- * (see docs/performance.md, "Attention kernel"). Prints the median time per call of each and their ratio.
+ * (see docs/performance.md, "Attention kernel"). Prints the median thread CPU time per call of each and their ratio.
  */
 public final class AttentionBench {
+    /** Thread CPU time, steadier than wall time on a shared machine. */
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+
     private AttentionBench() {
     }
 
@@ -39,11 +42,11 @@ public final class AttentionBench {
         long[] oldNs = new long[rounds];
         long[] newNs = new long[rounds];
         for (int r = -rounds / 3; r < rounds; r++) {
-            long t0 = System.nanoTime();
+            long t0 = CPU.getCurrentThreadCpuTime();
             for (int i = 0; i < reps; i++) {
                 BlasAttentionReference.attend(q, k, v, old, scale, mask, batch, heads, seq, seq, d);
             }
-            long t1 = System.nanoTime();
+            long t1 = CPU.getCurrentThreadCpuTime();
             for (int i = 0; i < reps; i++) {
                 int rows = AttentionBlock.blockRows(seq, seq);
                 for (int bh = 0; bh < batch * heads; bh++) {
@@ -53,7 +56,7 @@ public final class AttentionBench {
                     }
                 }
             }
-            long t2 = System.nanoTime();
+            long t2 = CPU.getCurrentThreadCpuTime();
             if (r >= 0) {
                 oldNs[r] = (t1 - t0) / reps;
                 newNs[r] = (t2 - t1) / reps;
