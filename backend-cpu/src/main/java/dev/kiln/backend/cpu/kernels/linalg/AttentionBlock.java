@@ -141,7 +141,7 @@ final class AttentionBlock {
      * its two passes. The first pass is vectorized; the second is scalar on JDK 17 (C2 does not vectorize the
      * float-to-int conversion or the bit move), so it does as little as possible.
      */
-    static void expShifted(float[] row, float[] max, float[] sum, float[] p, float[] k, int n) {
+    private static void expShifted(float[] row, float[] max, float[] sum, float[] p, float[] k, int n) {
         for (int i = 0; i < n; i++) {
             float x = Math.max(row[i] - max[i], MIN_ARG);
             float kf = (x * LOG2E + ROUNDER) - ROUNDER;
