@@ -24,11 +24,6 @@ final class AttentionBlock {
     /** Scores per block kept within this many floats (256 KiB) where keys are many. */
     private static final int SCORE_BUDGET = 1 << 16;
     private static final int MIN_BLOCK = 16;
-    private static final float LOG2E = 1.44269504f;
-    private static final float LN2_HI = 0.693359375f;
-    private static final float LN2_LO = -2.12194440e-4f;
-    /** Adding then subtracting 1.5 * 2^23 rounds a float of magnitude below 2^22 to an integer. */
-    private static final float ROUNDER = 12582912f;
     /**
      * Softmax arguments (at most 0) are clamped here, where 2^k is still a normal float. e^-87 is 1.6e-38:
      * against a column sum of at least 1 (the maximum contributes e^0) the clamp changes nothing visible.
@@ -144,15 +139,8 @@ final class AttentionBlock {
     private static void expShifted(float[] row, float[] max, float[] sum, float[] p, float[] k, int n) {
         for (int i = 0; i < n; i++) {
             float x = Math.max(row[i] - max[i], MIN_ARG);
-            float kf = (x * LOG2E + ROUNDER) - ROUNDER;
-            float r = x - kf * LN2_HI - kf * LN2_LO;
-            float q = 1f / 5040;
-            q = q * r + 1f / 720;
-            q = q * r + 1f / 120;
-            q = q * r + 1f / 24;
-            q = q * r + 1f / 6;
-            q = q * r + 0.5f;
-            p[i] = q * r * r + r + 1f;
+            float kf = FloatMath.expExponent(x);
+            p[i] = FloatMath.expReducedMinus1(x, kf) + 1f;
             k[i] = kf;
         }
         for (int i = 0; i < n; i++) {
