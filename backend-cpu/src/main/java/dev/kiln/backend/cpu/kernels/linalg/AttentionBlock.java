@@ -29,6 +29,8 @@ final class AttentionBlock {
      * against a column sum of at least 1 (the maximum contributes e^0) the clamp changes nothing visible.
      */
     private static final float MIN_ARG = -87f;
+    /** Softmax weights below 2^(this - 127) are written as 0 (with a column sum of at least 1, invisible in float). */
+    private static final int MIN_BIASED_EXPONENT = 127 - 64;
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private AttentionBlock() {
@@ -131,7 +133,7 @@ final class AttentionBlock {
 
     /**
      * {@code row[i] = e^(row[i] - max[i])} and {@code sum[i] += row[i]}, for arguments at most 0 (NaN
-     * propagates); p and k are scratch. The method of {@link FloatMath#exp}, specialized: arguments are
+     * propagates; results below 2^-64 become 0); p and k are scratch. The method of {@link FloatMath#exp}, specialized: arguments are
      * clamped at {@link #MIN_ARG}, so 2^k is one normal float, and the softmax's subtraction and sum ride in
      * its two passes. The first pass is vectorized; the second is scalar on JDK 17 (C2 does not vectorize the
      * float-to-int conversion or the bit move), so it does as little as possible.
@@ -144,7 +146,9 @@ final class AttentionBlock {
             k[i] = kf;
         }
         for (int i = 0; i < n; i++) {
-            float e = p[i] * Float.intBitsToFloat(((int) k[i] + 127) << 23);
+            int biased = (int) k[i] + 127;
+            // below 2^-64 the weight is 0: a clamped or masked score would otherwise give subnormal products with V
+            float e = p[i] * Float.intBitsToFloat((biased << 23) & ((MIN_BIASED_EXPONENT - biased) >> 31));
             row[i] = e;
             sum[i] += e;
         }
