@@ -23,17 +23,25 @@ public final class AttentionBench {
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
         for (int[] shape : new int[][] {{8, 128}, {1, 32}}) {
-            run(shape[0], shape[1], 12, 32, rounds);
+            run(shape[0], shape[1], 12, 32, rounds, false);
         }
+        run(8, 128, 12, 32, rounds, true);
     }
 
-    private static void run(int batch, int seq, int heads, int d, int rounds) {
+    /** With {@code padded}, the last quarter of each sequence's keys is masked with -10000, as padding is. */
+    private static void run(int batch, int seq, int heads, int d, int rounds, boolean padded) {
         Random random = new Random(1);
         int width = heads * d;
         float[] q = RandomTensors.uniform(random, -1f, 1f, batch, seq, width).floatData();
         float[] k = RandomTensors.uniform(random, -1f, 1f, batch, seq, width).floatData();
         float[] v = RandomTensors.uniform(random, -1f, 1f, batch, seq, width).floatData();
         Tensor m = RandomTensors.uniform(random, -2f, 0f, batch, 1, 1, seq);
+        if (padded) {
+            float[] md = m.floatData();
+            for (int i = 0; i < md.length; i++) {
+                md[i] = i % seq >= seq * 3 / 4 ? -10000f : md[i];
+            }
+        }
         FusedAttentionKernel.MaskView mask = FusedAttentionKernel.MaskView.of(m, DType.FLOAT, batch, heads, seq, seq);
         float scale = (float) (1 / Math.sqrt(d));
         float[] old = new float[q.length];
@@ -69,8 +77,8 @@ public final class AttentionBench {
         double o = median(oldNs) / 1e6;
         double n = median(newNs) / 1e6;
         double gflops = 4.0 * batch * heads * seq * seq * d / (n * 1e6);
-        System.out.printf("attention %dx%d (%d heads x %d): BLAS %.3f ms, plain Java %.3f ms (%.1f GFLOP/s), old/new %.2f, max |diff| %.2e%n",
-                batch, seq, heads, d, o, n, gflops, o / n, maxDiff);
+        System.out.printf("attention %dx%d%s (%d heads x %d): BLAS %.3f ms, plain Java %.3f ms (%.1f GFLOP/s), old/new %.2f, max |diff| %.2e%n",
+                batch, seq, padded ? " padded" : "", heads, d, o, n, gflops, o / n, maxDiff);
     }
 
     private static double median(long[] a) {
