@@ -58,16 +58,30 @@ public final class FloatMath {
     private static void reduce(float[] x, float[] y, float[] k, int n) {
         for (int i = 0; i < n; i++) {
             float c = Math.min(Math.max(x[i], MIN_ARG), MAX_ARG);
-            float kf = (c * LOG2E + ROUNDER) - ROUNDER;
-            float r = c - kf * LN2_HI - kf * LN2_LO;
-            float p = 1f / 5040;
-            p = p * r + 1f / 720;
-            p = p * r + 1f / 120;
-            p = p * r + 1f / 24;
-            p = p * r + 1f / 6;
-            p = p * r + 0.5f;
-            y[i] = p * r * r + r;
+            float kf = expExponent(c);
+            y[i] = expReducedMinus1(c, kf);
             k[i] = kf;
         }
+    }
+
+    /**
+     * The step of {@link #exp} that picks k for {@code x = k ln2 + r}: the integer nearest {@code x log2(e)},
+     * as a float, for |x| up to 89. For kernels that fuse an exponential into a loop of their own (called
+     * from a loop, it is inlined and vectorized like the loop around it).
+     */
+    public static float expExponent(float x) {
+        return (x * LOG2E + ROUNDER) - ROUNDER;
+    }
+
+    /** {@code e^r - 1} where {@code r = x - k ln2}, k from {@link #expExponent}: so e^x = (1 + this) 2^k. */
+    public static float expReducedMinus1(float x, float k) {
+        float r = x - k * LN2_HI - k * LN2_LO;
+        float p = 1f / 5040;
+        p = p * r + 1f / 720;
+        p = p * r + 1f / 120;
+        p = p * r + 1f / 24;
+        p = p * r + 1f / 6;
+        p = p * r + 0.5f;
+        return p * r * r + r;
     }
 }

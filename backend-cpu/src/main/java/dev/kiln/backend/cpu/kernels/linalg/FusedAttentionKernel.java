@@ -10,7 +10,6 @@ import dev.kiln.api.tensor.DType;
 import dev.kiln.api.tensor.Shape;
 import dev.kiln.api.tensor.Tensor;
 import dev.kiln.backend.cpu.CpuExecution;
-import dev.kiln.backend.cpu.util.FloatMath;
 
 /**
  * {@code dev.kiln::MultiHeadAttention(q, k, v, mask?)}: scaled dot-product attention over heads packed in
@@ -19,9 +18,8 @@ import dev.kiln.backend.cpu.util.FloatMath;
  * optional float32 additive mask broadcasts to [B, H, Sq, Sk]; the output is [B, Sq, H*D]. Attributes:
  * {@code num_heads} (H), {@code scale}.
  *
- * <p>Each (batch, head) pair is one task: its Q, K and V are strided views of the packed inputs
- * (row stride H*D), so no transposes are materialized; the Sq x Sk scores stay in a per-thread buffer,
- * and the product with V is written straight into the packed output.
+ * <p>Each (batch, head, block of query rows) is one task, computed by {@link AttentionBlock} in plain
+ * vectorizable Java (no BLAS calls: these products are small); float64 takes a direct loop.
  */
 final class FusedAttentionKernel implements Kernel {
     static final String OP = "MultiHeadAttention";
@@ -73,33 +71,13 @@ final class FusedAttentionKernel implements Kernel {
         float[] ka = k.floatData();
         float[] va = v.floatData();
         float[] out = y.floatData();
-        long cost = 4L * sq * sk * d;
-        execution.parallelFor(batch * heads, cost, (start, end) -> {
-            float[] scores = new float[sq * sk];
-            float[] qh = new float[sq * d];
-            float[] kh = new float[sk * d];
-            float[] vh = new float[sk * d];
-            float[] oh = new float[sq * d];
-            float[] t = new float[sk];
-            float[] e = new float[sk];
-            for (int task = start; task < end; task++) {
-                int b = task / heads;
-                int h = task % heads;
-                int qOff = b * sq * width + h * d;
-                int kvOff = b * sk * width + h * d;
-                // gather this head's rows compactly: BLAS would otherwise stage the whole strided span per head
-                gather(qa, qOff, width, qh, sq, d);
-                gather(ka, kvOff, width, kh, sk, d);
-                gather(va, kvOff, width, vh, sk, d);
-                Blas.sgemm(null, false, true, sq, sk, d, scale, Blas.Floats.of(qh, 0, d), Blas.Floats.of(kh, 0, d), scores, 0, sk);
-                for (int i = 0; i < sq; i++) {
-                    softmaxRow(scores, i * sk, sk, mask, b, h, i, t, e);
-                }
-                Blas.sgemm(null, false, false, sq, d, sk, 1f, Blas.Floats.of(scores, 0, sk), Blas.Floats.of(vh, 0, d), oh, 0, d);
-                for (int i = 0; i < sq; i++) {
-                    System.arraycopy(oh, i * d, out, qOff + i * width, d);
-                }
-            }
+        int rows = AttentionBlock.blockRows(sq, sk);
+        int blocks = (sq + rows - 1) / rows;
+        execution.parallelForEach(batch * heads * blocks, 4L * rows * sk * d, task -> {
+            int block = task % blocks;
+            int bh = task / blocks;
+            int i0 = block * rows;
+            AttentionBlock.attend(qa, ka, va, out, scale, mask, bh / heads, bh % heads, i0, Math.min(rows, sq - i0), sq, sk, d, width);
         });
         ctx.setOutput(0, y);
     }
@@ -134,70 +112,8 @@ final class FusedAttentionKernel implements Kernel {
         }
     }
 
-    private static void gather(float[] src, int off, int stride, float[] dst, int rows, int cols) {
-        for (int i = 0; i < rows; i++) {
-            System.arraycopy(src, off + i * stride, dst, i * cols, cols);
-        }
-    }
-
-    private static void softmaxRow(float[] s, int off, int n, MaskView mask, int b, int h, int i, float[] t, float[] k) {
-        if (mask != null) {
-            mask.addRow(s, off, b, h, i, n);
-        }
-        float max = rowMax(s, off, n);
-        for (int j = 0; j < n; j++) {
-            t[j] = s[off + j] - max;
-        }
-        FloatMath.exp(t, t, k, n);
-        float inv = (float) (1.0 / rowSum(t, n));
-        for (int j = 0; j < n; j++) {
-            s[off + j] = t[j] * inv;
-        }
-    }
-
-    /**
-     * The largest of {@code s[off..off+n)} (NaN if any is NaN, which then spreads through the row as it
-     * should), over four independent lanes: one running maximum is a chain of dependent steps per element.
-     */
-    private static float rowMax(float[] s, int off, int n) {
-        float m0 = Float.NEGATIVE_INFINITY;
-        float m1 = m0;
-        float m2 = m0;
-        float m3 = m0;
-        int j = 0;
-        for (; j + 4 <= n; j += 4) {
-            m0 = Math.max(m0, s[off + j]);
-            m1 = Math.max(m1, s[off + j + 1]);
-            m2 = Math.max(m2, s[off + j + 2]);
-            m3 = Math.max(m3, s[off + j + 3]);
-        }
-        for (; j < n; j++) {
-            m0 = Math.max(m0, s[off + j]);
-        }
-        return Math.max(Math.max(m0, m1), Math.max(m2, m3));
-    }
-
-    /** The sum of {@code t[0..n)} in double over four independent lanes, for the same reason as {@link #rowMax}. */
-    private static double rowSum(float[] t, int n) {
-        double a0 = 0;
-        double a1 = 0;
-        double a2 = 0;
-        double a3 = 0;
-        int j = 0;
-        for (; j + 4 <= n; j += 4) {
-            a0 += t[j];
-            a1 += t[j + 1];
-            a2 += t[j + 2];
-            a3 += t[j + 3];
-        }
-        for (; j < n; j++) {
-            a0 += t[j];
-        }
-        return (a0 + a1) + (a2 + a3);
-    }
-
     /** An additive mask broadcast to [B, H, Sq, Sk], read through strides (0 along broadcast axes). */
-    private record MaskView(Tensor tensor, float[] data, long[] strides) {
+    record MaskView(Tensor tensor, float[] data, long[] strides) {
         static MaskView of(Tensor m, DType type, int batch, int heads, int sq, int sk) {
             if (m.dtype() != type || m.rank() > 4) {
                 throw new InvalidInputException(OP + ": the mask must be " + type + " like q, of rank at most 4, got " + m.describe());
@@ -219,11 +135,21 @@ final class FusedAttentionKernel implements Kernel {
             return tensor.getDouble((int) (b * strides[0] + h * strides[1] + i * strides[2] + j * strides[3]));
         }
 
-        void addRow(float[] s, int off, int b, int h, int i, int n) {
-            long base = b * strides[0] + h * strides[1] + i * strides[2];
-            long step = strides[3];
-            for (int j = 0; j < n; j++) {
-                s[off + j] += data[(int) (base + j * step)];
+        float floatAt(int b, int h, int i, int j) {
+            return data[(int) (b * strides[0] + h * strides[1] + i * strides[2] + j * strides[3])];
+        }
+
+        /** How far apart the mask entries of consecutive query rows are (0 when broadcast along queries). */
+        long strideAlongQuery() {
+            return strides[2];
+        }
+
+        /** {@code row[i] = row[i] * scale + mask[b, h, i0 + i, j]} for i in [0, n): one key's scores for a block of queries. */
+        void addColumn(float[] row, int n, float scale, int b, int h, int i0, int j) {
+            int base = (int) (b * strides[0] + h * strides[1] + i0 * strides[2] + j * strides[3]);
+            int step = (int) strides[2];
+            for (int i = 0; i < n; i++) {
+                row[i] = row[i] * scale + data[base + i * step];
             }
         }
     }
