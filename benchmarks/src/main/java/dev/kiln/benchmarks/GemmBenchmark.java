@@ -7,11 +7,8 @@ import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -30,12 +27,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * per operation. Not thread-safe (one benchmark thread).
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(1)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-public class GemmBenchmark {
+public class GemmBenchmark extends BenchmarkDefaults {
     static final String KILN = "kiln";
     static final String OPENBLAS = "openblas";
 
@@ -45,10 +40,6 @@ public class GemmBenchmark {
     /** m x k x n: MiniLM 8x128's Q/K/V/output projections, its FFN up projection, and 1x32's FFN up projection. */
     @Param({"1024x384x384", "1024x384x1536", "32x384x1536"})
     public String shape;
-
-    /** Kiln's backend threads, or OpenBLAS's own threads. */
-    @Param("2")
-    public int threads;
 
     int m;
     int k;

@@ -2,20 +2,13 @@ package dev.kiln.benchmarks;
 
 import dev.kiln.samples.bench.TrainingStep;
 import dev.kiln.samples.bench.TrainingWorkload;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One training step of a 784-1024-1024-10 ReLU MLP with softmax cross-entropy (forward, autodiff backward and
@@ -23,19 +16,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * no training. Each operation feeds the weights and moments the previous one produced, as a trainer does.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(1)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class TrainingStepBenchmark {
+public class TrainingStepBenchmark extends BenchmarkDefaults {
     /** Rows per step. */
     @Param("256")
     public int batch;
-
-    /** Kiln's backend threads. */
-    @Param("2")
-    public int threads;
 
     private TrainingWorkload workload;
     private TrainingStep step;
