@@ -25,7 +25,7 @@ import java.util.Map;
  * parameters and moments as they came out of the previous step, as a trainer does. Owns its session
  * ({@link #close}); not thread-safe.
  */
-final class TrainingStep implements AutoCloseable {
+public final class TrainingStep implements AutoCloseable {
     private static final String LR = "__learning_rate";
     private static final String STEP = "__update_count";
     private static final String DOMAIN = "dev.kiln.training";
@@ -36,7 +36,7 @@ final class TrainingStep implements AutoCloseable {
     private final String loss;
     private long step = 1;
 
-    TrainingStep(Graph forward, String loss, SessionOptions options) {
+    public TrainingStep(Graph forward, String loss, SessionOptions options) {
         this.loss = loss;
         Graph.Builder b = forward.toBuilder().clearOutputs();
         List<String> params = new ArrayList<>();
@@ -89,7 +89,7 @@ final class TrainingStep implements AutoCloseable {
     }
 
     /** One step on {@code data}; returns the loss before the update. */
-    double run(Map<String, Tensor> data) {
+    public double run(Map<String, Tensor> data) {
         Map<String, RuntimeValue> feeds = new LinkedHashMap<>(data);
         feeds.putAll(state);
         feeds.put(LR, Tensor.scalar(1e-5f));

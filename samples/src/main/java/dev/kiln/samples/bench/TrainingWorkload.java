@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * @param data         the batch by graph input name
  * @param forwardFlops floating-point operations of one forward pass
  */
-record TrainingWorkload(String name, Graph forward, Map<String, Tensor> data, double forwardFlops) {
+public record TrainingWorkload(String name, Graph forward, Map<String, Tensor> data, double forwardFlops) {
     private static final Pattern MLP = Pattern.compile("train-mlp:(\\d+)");
     private static final Pattern MINILM = Pattern.compile("train-minilm:(\\d+)x(\\d+)");
     private static final long[] MLP_WIDTHS = {784, 1024, 1024, 10};
@@ -36,7 +36,7 @@ record TrainingWorkload(String name, Graph forward, Map<String, Tensor> data, do
         return target.startsWith("train-");
     }
 
-    static TrainingWorkload find(String target) {
+    public static TrainingWorkload find(String target) {
         Matcher m = MLP.matcher(target);
         if (m.matches()) {
             return mlp(Integer.parseInt(m.group(1)));
