@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Conv shapes that take the Winograd F(2x2, 3x3) path (3x3, unit strides and dilations, one group, at least
- * 16 channels in and out, 32 to 256 tiles) against ONNX Runtime: odd output sizes that leave half tiles, asymmetric and
+ * 16 channels in and out, 32 tiles or more) against ONNX Runtime: odd output sizes that leave half tiles, more tiles than one batch of GEMMs takes (done in blocks), asymmetric and
  * large padding, batches, weights given at run time and as a constant (transformed once, reused), and the
  * neighbouring shapes that must fall back to im2col.
  */
@@ -45,6 +45,8 @@ class WinogradConvTest {
         "1, 32, 16, 11, 11, 2 2 2 2",
         "8, 16, 16, 5, 5, 0 0 0 0",
         "4, 17, 33, 1, 15, 1 1 1 1",
+        "1, 16, 16, 37, 35, 1 1 1 1",
+        "2, 16, 20, 30, 21, 0 1 1 0",
     })
     void matchesOrt(long n, long c, long m, long h, long w, String pads) {
         Node node = Node.builder("Conv").inputs("X", "W", "B").outputs("Y").attr("pads", ints(pads)).build();
@@ -61,7 +63,7 @@ class WinogradConvTest {
         assertTrue(WinogradConv.supports(window(5, 5, 0), 8));
         assertTrue(WinogradConv.supports(window(28, 28, 1), 1));
         assertFalse(WinogradConv.supports(window(5, 5, 0), 1), "too few tiles");
-        assertFalse(WinogradConv.supports(window(56, 56, 1), 1), "too many tiles");
+        assertTrue(WinogradConv.supports(window(56, 56, 1), 1), "blocks of tiles");
     }
 
     private static Window window(int h, int w, int pad) {
