@@ -119,9 +119,12 @@ final class WinogradConv {
         Blas.NativeFloats v = Blas.scratch(POINTS * c * cols);
         FloatBuffer vb = v.buffer();
         execution.parallelFor(g.n() * c, (long) POINTS * 4 * tiles, (from, to) -> {
-            for (int task = from; task < to; task++) {
+            // whole runs of channels per call, so its working arrays are made once per range, not per channel
+            for (int task = from; task < to; ) {
                 int img = task / c;
-                transformInput(l, x, img, task % c, task % c + 1, 0, l.tilesH, vb, cols, img * tiles);
+                int ch1 = Math.min(c, task % c + to - task);
+                transformInput(l, x, img, task % c, ch1, 0, l.tilesH, vb, cols, img * tiles);
+                task += ch1 - task % c;
             }
         });
         float[] products = Scratch.floats(POINTS * m * cols);
@@ -131,9 +134,11 @@ final class WinogradConv {
             }
         });
         execution.parallelFor(g.n() * m, (long) POINTS * 2 * tiles, (from, to) -> {
-            for (int task = from; task < to; task++) {
+            for (int task = from; task < to; ) {
                 int img = task / m;
-                transformOutput(l, products, img, task % m, task % m + 1, 0, l.tilesH, cols, img * tiles, y);
+                int oc1 = Math.min(m, task % m + to - task);
+                transformOutput(l, products, img, task % m, oc1, 0, l.tilesH, cols, img * tiles, y);
+                task += oc1 - task % m;
             }
         });
     }

@@ -19,15 +19,18 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * Per-layer timing of ResNet-18's convolution shapes (batch 1, weights constant as in a session), the Conv
  * kernel as built now against the same kernel kept on im2col + GEMM ({@link ConvKernel#WINOGRAD_PROPERTY}),
- * alternating in one JVM; prints the median of each. The backend has one thread and the figure is that
- * thread's CPU time, which other processes on a shared machine disturb far less than wall time. Runs only on request:
+ * alternating in one JVM; prints the median of each. By default the backend has one thread and the figure is
+ * that thread's CPU time, which other processes on a shared machine disturb far less than wall time
+ * ({@code -Dkiln.convTiming.threads=2}: two threads, wall time). Runs only on request:
  * {@code ./mvnw -o -q -pl backend-cpu -am test -Dtest=ConvLayerTiming -Dkiln.convTiming=true -Dsurefire.failIfNoSpecifiedTests=false}
  */
 @EnabledIfSystemProperty(named = "kiln.convTiming", matches = "true")
 class ConvLayerTiming {
     private static final int OPSET = 22;
     private static final int RUNS = 15;
-    private static final CpuBackend ONE_THREAD = new CpuBackend(new BackendContext(1, Map.of()), CpuKernelRegistry.defaultRegistry());
+    /** Backend threads: {@code -Dkiln.convTiming.threads=N}, default 1; with more than one, wall time is measured. */
+    private static final int THREADS = Integer.getInteger("kiln.convTiming.threads", 1);
+    private static final CpuBackend BACKEND = new CpuBackend(new BackendContext(THREADS, Map.of()), CpuKernelRegistry.defaultRegistry());
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
     /** c, m, input size, kernel, stride, pad: every distinct Conv of ResNet-18 (count in the comment). */
@@ -67,22 +70,22 @@ class ConvLayerTiming {
             Tensor w = NnOrtComparisonTest.random(m, c, k, k);
             Tensor b = NnOrtComparisonTest.random(m);
             List<Tensor> inputs = List.of(x, w, b);
-            Kernel now = ONE_THREAD.compile(new KernelRequest(node, OPSET, null, null, Map.of(1, w)));
+            Kernel now = BACKEND.compile(new KernelRequest(node, OPSET, null, null, Map.of(1, w)));
             System.setProperty(ConvKernel.WINOGRAD_PROPERTY, "false");
             Kernel before;
             try {
-                before = ONE_THREAD.compile(new KernelRequest(node, OPSET, null, null, Map.of(1, w)));
+                before = BACKEND.compile(new KernelRequest(node, OPSET, null, null, Map.of(1, w)));
             } finally {
                 System.clearProperty(ConvKernel.WINOGRAD_PROPERTY);
             }
             long[] a = new long[RUNS];
             long[] n = new long[RUNS];
             for (int r = -3; r < RUNS; r++) {
-                long t0 = CPU.getCurrentThreadCpuTime();
+                long t0 = now();
                 KernelHarness.execute(before, node, OPSET, inputs);
-                long t1 = CPU.getCurrentThreadCpuTime();
+                long t1 = now();
                 KernelHarness.execute(now, node, OPSET, inputs);
-                long t2 = CPU.getCurrentThreadCpuTime();
+                long t2 = now();
                 if (r >= 0) {
                     a[r] = t1 - t0;
                     n[r] = t2 - t1;
@@ -95,6 +98,10 @@ class ConvLayerTiming {
                     before1, now1, now1 / before1);
             }
         }
+    }
+
+    private static long now() {
+        return THREADS == 1 ? CPU.getCurrentThreadCpuTime() : System.nanoTime();
     }
 
     private static double median(long[] v) {
