@@ -17,7 +17,9 @@ import java.util.Arrays;
  * Conv over 1-D, 2-D and 3-D (any rank) inputs with groups, strides, pads, dilations, auto_pad and bias.
  * Each image and group is an im2col gather (into native memory for float) followed by one GEMM (OpenBLAS;
  * float16/bfloat16 through float32); a 1x1 unpadded unit-stride window skips the gather, and depthwise groups (one input channel
- * each) convolve directly. A constant float32 W is copied to native memory once at compile time.
+ * each) convolve directly. A constant float32 W is copied to native memory once at compile time. 2-D 3x3 unit-stride
+ * single-group convolutions with enough channels and output tiles go to {@link WinogradConv} instead (a constant W
+ * is transformed once, on the first run); system property {@value #WINOGRAD_PROPERTY}=false keeps them on im2col.
  */
 final class ConvKernel implements Kernel {
     private final WindowAttributes attributes;
