@@ -43,16 +43,8 @@ public final class KernelHarness {
 
     /** Runs the node at the given opset; returns one entry per node output (null where not requested). */
     public static List<RuntimeValue> run(Node node, int opset, List<? extends RuntimeValue> inputs) {
-        return execute(compile(node, opset, new HashMap<>()), node, opset, inputs);
-    }
-
-    /** Compiles the node with the given constant inputs (by input index), as a session does for initializers. */
-    public static Kernel compile(Node node, int opset, Map<Integer, Tensor> constants) {
-        return BACKEND.compile(new KernelRequest(node, opset, null, null, constants));
-    }
-
-    /** Executes a compiled kernel once; returns one entry per node output (null where not requested). */
-    public static List<RuntimeValue> execute(Kernel k, Node node, int opset, List<? extends RuntimeValue> inputs) {
+        Map<Integer, Tensor> none = new HashMap<>();
+        Kernel k = BACKEND.compile(new KernelRequest(node, opset, null, null, none));
         Context ctx = new Context(node, opset, inputs);
         k.execute(ctx);
         for (int i = 0; i < node.outputs().size(); i++) {

@@ -17,9 +17,7 @@ import java.util.Arrays;
  * Conv over 1-D, 2-D and 3-D (any rank) inputs with groups, strides, pads, dilations, auto_pad and bias.
  * Each image and group is an im2col gather (into native memory for float) followed by one GEMM (OpenBLAS;
  * float16/bfloat16 through float32); a 1x1 unpadded unit-stride window skips the gather, and depthwise groups (one input channel
- * each) convolve directly. A constant float32 W is copied to native memory once at compile time. 2-D 3x3 unit-stride
- * single-group convolutions with enough channels and output tiles go to {@link WinogradConv} instead (a constant W
- * is transformed once, on the first run); system property {@value #WINOGRAD_PROPERTY}=false keeps them on im2col.
+ * each) convolve directly. A constant float32 W is copied to native memory once at compile time.
  */
 final class ConvKernel implements Kernel {
     private final WindowAttributes attributes;
@@ -27,10 +25,7 @@ final class ConvKernel implements Kernel {
     private final CpuExecution execution;
     private final Tensor constantW;
     private final Blas.NativeFloats packedW;
-    private final boolean winograd;
     private volatile ConvPlan plan;
-    /** The Winograd transform of the constant W, made on first use (its window is known only then). */
-    private volatile Blas.NativeFloats packedWinogradW;
 
     ConvKernel(KernelRequest request, CpuExecution execution) {
         this.attributes = WindowAttributes.of(request.node(), request.opsetVersion());
@@ -47,13 +42,7 @@ final class ConvKernel implements Kernel {
             this.constantW = null;
             this.packedW = null;
         }
-        this.winograd = !"false".equals(System.getProperty(WINOGRAD_PROPERTY));
     }
-
-    /** System property that, set to "false" when a kernel is made, keeps that kernel on im2col + GEMM (for comparisons). */
-    static final String WINOGRAD_PROPERTY = "kiln.conv.winograd";
-    /** Channels in and out below which Winograd's 16 thin GEMMs lose to one im2col GEMM. */
-    private static final int WINOGRAD_MIN_CHANNELS = 16;
 
     @Override
     public void execute(KernelContext ctx) {
@@ -144,12 +133,6 @@ final class ConvKernel implements Kernel {
             DirectConv.depthwise(g, p.window(), x, w, y, execution);
             return;
         }
-        if (winograd && g.group == 1 && g.c >= WINOGRAD_MIN_CHANNELS && g.m >= WINOGRAD_MIN_CHANNELS
-                && WinogradConv.supports(p.window(), g.n)) {
-            Blas.NativeFloats u = packedW != null ? winogradWeights(w, g) : null;
-            WinogradConv.convolve(g, p.window(), x, u == null ? WinogradConv.transformWeights(w, g.m, g.c) : null, u, y, execution);
-            return;
-        }
         int rows = g.cg * g.taps;
         Blas.NativeFloats col = p.window().isPointwise() ? null : Blas.scratch(rows * g.outSize);
         for (int img = 0; img < g.n; img++) {
@@ -168,22 +151,6 @@ final class ConvKernel implements Kernel {
                 Blas.sgemm(execution, false, false, g.mg, g.outSize, rows, 1f, weights, columns, y, yOff, g.outSize);
             }
         }
-    }
-
-    /** The constant W's Winograd transform in native memory, made once. */
-    private Blas.NativeFloats winogradWeights(float[] w, Geometry g) {
-        Blas.NativeFloats u = packedWinogradW;
-        if (u == null) {
-            synchronized (this) {
-                u = packedWinogradW;
-                if (u == null) {
-                    float[] t = WinogradConv.transformWeights(w, g.m, g.c);
-                    u = Blas.pack(t, 0, t.length);
-                    packedWinogradW = u;
-                }
-            }
-        }
-        return u;
     }
 
     private void convolve(Geometry g, ConvPlan p, double[] x, double[] w, double[] y) {
