@@ -71,10 +71,12 @@ class RunLimitsTest {
     @Test
     void aPerRunTimeoutOverridesTheSessionsNone() {
         try (Session s = Session.open(model(sumLoop()), SessionOptions.builder().threads(1).build())) {
-            RunOptions quick = RunOptions.builder().timeout(Duration.ofMillis(300)).build();
+            // the same 2x margin as the session-wide test; a 300 ms deadline left JIT warm-up inside the margin and flaked in CI
+            RunOptions quick = RunOptions.builder().timeout(Duration.ofMillis(1000)).build();
             long start = System.nanoTime();
             assertThrows(RunTimeoutException.class, () -> s.run(trips(HUGE_TRIPS), quick));
-            assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(600));
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(tookMs < 2000, "stopped after " + tookMs + " ms");
             assertArrayEquals(new float[] {3, 6, 9}, ((Tensor) s.run(trips(3), quick).get("s")).floatData());
         }
     }
