@@ -5,7 +5,6 @@ import dev.kiln.api.ir.Node;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Common-subexpression elimination: a node that repeats an earlier one (same domain, op, inputs and
@@ -15,8 +14,6 @@ import java.util.Set;
  * outputs are graph outputs or read by a subgraph. Stateless.
  */
 final class CommonSubexpressions implements GraphPass {
-    private static final Set<String> RANDOM = Set.of("RandomNormal", "RandomUniform", "RandomNormalLike", "RandomUniformLike",
-            "Multinomial", "Bernoulli", "Dropout");
 
     @Override
     public String name() {
@@ -33,7 +30,7 @@ final class CommonSubexpressions implements GraphPass {
         int merged = 0;
         for (int i = 0; i < graph.size(); i++) {
             Node n = graph.node(i);
-            if (n == null || RANDOM.contains(n.opType()) || !n.subgraphs().isEmpty() || n.outputs().isEmpty()) {
+            if (n == null || RandomOps.contains(n.opType()) || !n.subgraphs().isEmpty() || n.outputs().isEmpty()) {
                 continue;
             }
             Key key = new Key(n.domain(), n.opType(), n.inputs(), n.attributes(), n.outputs().size());

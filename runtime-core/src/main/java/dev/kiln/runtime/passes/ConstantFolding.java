@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Computes, once at session creation, every node whose inputs are all constants (initializers that are not
@@ -24,8 +23,6 @@ import java.util.Set;
 final class ConstantFolding implements GraphPass {
     /** Bytes a folded node's outputs may exceed its inputs by. */
     static final long GROWTH_LIMIT = 1 << 20;
-    private static final Set<String> RANDOM = Set.of("RandomNormal", "RandomUniform", "RandomNormalLike", "RandomUniformLike",
-            "Multinomial", "Bernoulli", "Dropout");
 
     private final ConstantEvaluator evaluator;
     private final Map<String, Integer> opsets;
@@ -59,7 +56,7 @@ final class ConstantFolding implements GraphPass {
     }
 
     private static boolean foldable(Node n, GraphIndex graph) {
-        if (!n.domain().equals(Model.ONNX_DOMAIN) || n.opType().equals("Constant") || RANDOM.contains(n.opType())
+        if (!n.domain().equals(Model.ONNX_DOMAIN) || n.opType().equals("Constant") || RandomOps.contains(n.opType())
                 || !n.subgraphs().isEmpty() || n.outputs().isEmpty()) {
             return false;
         }
