@@ -23,7 +23,7 @@ public final class SparkClusters {
         }
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String opens = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty"))
+                .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-modules") || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty"))
                 .collect(Collectors.joining(" "));
         return common(SparkSession.builder().master("local-cluster[" + executors + ",1,1024]").appName(app))
                 .config("spark.executor.extraClassPath", classPath)

@@ -70,6 +70,7 @@ final class BenchCommand implements Callable<Integer> {
             if (compareOrt) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--compare-ort times inference; training targets compare with the sgemm peak");
             }
+            spec.commandLine().getOut().println("cpu simd kernels: " + dev.kiln.backend.cpu.simd.Simd.describe());
             TrainingBench.run(target, session.toOptions(), runs, warmup, profile, spec.commandLine().getOut());
             return 0;
         }
@@ -111,6 +112,7 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         PrintWriter out = spec.commandLine().getOut();
+        out.println("cpu simd kernels: " + dev.kiln.backend.cpu.simd.Simd.describe());
         if (compareOrt) {
             out.println(String.format(Locale.ROOT, "%s, %d threads, %d runs", w.name(), options.threads(), runs));
             out.println(String.format(Locale.ROOT, "kiln median_ms=%.3f p90_ms=%.3f", Timings.median(kiln), Timings.p90(kiln)));
