@@ -1,0 +1,234 @@
+package dev.kiln.backend.cpu.simd;
+
+import dev.kiln.backend.cpu.CpuExecution;
+import dev.kiln.backend.cpu.kernels.linalg.Blas;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Float GEMM on Java heap arrays with the Vector API: {@code c = a * b}, a an m x k row-major matrix, b a
+ * {@link PackedPanels} (k x n), c m x n row-major; the previous contents of c are ignored.
+ *
+ * <p>The micro-kernel keeps an {@value #MR} x {@code 2 * lanes} block of c in vector registers and, for each step
+ * along k, broadcasts one element of each of its a rows against two vector loads of the panel: no copies of a or
+ * c, and b packed once. Blocking: rows in blocks of {@value #MC}, k in blocks of at most {@value #KC} (a panel's
+ * slice stays in L1/L2 while the block's rows go past it). Work is split over (row block, panel group) units on
+ * the backend's {@link CpuExecution}; each unit runs {@code epilogue} over its finished rows and columns.
+ *
+ * <p>Only load after {@link Simd#enabled()} returned true. Safe to call from several threads on disjoint outputs.
+ */
+public final class SimdGemm {
+    private static final VectorSpecies<Float> F = SimdShape.FLOATS;
+    private static final int L = F.length();
+    /** Panel width: two vectors. */
+    private static final int NR = 2 * L;
+    /** Rows per micro-kernel call. */
+    static final int MR = 6;
+    /** Rows per block. */
+    static final int MC = 96;
+    /** Largest k per block. */
+    static final int KC = 384;
+
+    private static final ThreadLocal<float[]> EDGE = ThreadLocal.withInitial(() -> new float[MR * NR]);
+
+    private SimdGemm() {
+    }
+
+    /** Panel width {@link PackedPanels#pack} must be given for products of this class. */
+    public static int panelWidth() {
+        return NR;
+    }
+
+    /**
+     * {@code c[cOff + i * ldc + j] = sum_kk a[aOff + i * lda + kk] * b(kk, j)} for i < m, j < b.n(), then
+     * {@code epilogue} (may be null) on every finished row piece. {@code execution} may be null to stay on the
+     * calling thread.
+     */
+    public static void multiply(CpuExecution execution, float[] a, int aOff, int lda, int m, PackedPanels b,
+                                float[] c, int cOff, int ldc, Blas.Epilogue epilogue) {
+        int n = b.n();
+        int k = b.k();
+        if (b.width() != NR) {
+            throw new IllegalArgumentException("panels packed " + b.width() + " wide; this kernel needs " + NR);
+        }
+        if (m == 0 || n == 0) {
+            return;
+        }
+        int rowBlocks = (m + MC - 1) / MC;
+        int panels = b.panels();
+        int threads = execution == null ? 1 : execution.threads();
+        // enough units for every thread when there are few row blocks (small m: split the columns instead)
+        int groups = Math.min(panels, Math.max(1, (2 * threads + rowBlocks - 1) / rowBlocks));
+        int units = rowBlocks * groups;
+        long costPerUnit = (long) Math.min(m, MC) * n / groups * Math.max(1, k);
+        CpuExecution.RangeBody body = (start, end) -> {
+            for (int u = start; u < end; u++) {
+                int rb = u / groups;
+                int g = u % groups;
+                int r0 = rb * MC;
+                int rows = Math.min(MC, m - r0);
+                int p0 = (int) ((long) panels * g / groups);
+                int p1 = (int) ((long) panels * (g + 1) / groups);
+                block(a, aOff + r0 * lda, lda, rows, b, p0, p1, c, cOff + r0 * ldc, ldc);
+                if (epilogue != null) {
+                    int col0 = p0 * NR;
+                    int cols = Math.min(n, p1 * NR) - col0;
+                    for (int i = 0; i < rows; i++) {
+                        epilogue.apply(c, cOff + (r0 + i) * ldc + col0, r0 + i, col0, cols);
+                    }
+                }
+            }
+        };
+        if (execution == null || units == 1) {
+            body.run(0, units);
+        } else {
+            execution.parallelFor(units, costPerUnit, body);
+        }
+    }
+
+    /** Rows {@code [0, rows)} of a (from aOff) times panels {@code [p0, p1)}, into c from cOff. */
+    private static void block(float[] a, int aOff, int lda, int rows, PackedPanels b, int p0, int p1,
+                              float[] c, int cOff, int ldc) {
+        int k = b.k();
+        int n = b.n();
+        float[] bp = b.data();
+        int kBlocks = Math.max(1, (k + KC - 1) / KC);
+        for (int kb = 0; kb < kBlocks; kb++) {
+            int k0 = (int) ((long) k * kb / kBlocks);
+            int kLen = (int) ((long) k * (kb + 1) / kBlocks) - k0;
+            boolean accumulate = kb > 0;
+            for (int p = p0; p < p1; p++) {
+                int col0 = p * NR;
+                int cols = Math.min(NR, n - col0);
+                int bOff = b.offset(p, k0);
+                for (int i = 0; i < rows; i += MR) {
+                    int r = Math.min(MR, rows - i);
+                    int ai = aOff + i * lda + k0;
+                    int ci = cOff + i * ldc + col0;
+                    if (r == MR && cols == NR) {
+                        tile6(a, ai, lda, bp, bOff, kLen, c, ci, ldc, accumulate);
+                    } else {
+                        edge(a, ai, lda, r, bp, bOff, kLen, c, ci, ldc, cols, accumulate);
+                    }
+                }
+            }
+        }
+    }
+
+    /** A partial tile (fewer rows or columns): computed in a scratch tile, then copied to c. */
+    private static void edge(float[] a, int aOff, int lda, int rows, float[] bp, int bOff, int kLen,
+                             float[] c, int cOff, int ldc, int cols, boolean accumulate) {
+        float[] t = EDGE.get();
+        for (int i = 0; i < rows; i++) {
+            if (accumulate) {
+                System.arraycopy(c, cOff + i * ldc, t, i * NR, cols);
+            }
+            tile1(a, aOff + i * lda, bp, bOff, kLen, t, i * NR, accumulate);
+            System.arraycopy(t, i * NR, c, cOff + i * ldc, cols);
+        }
+    }
+
+    /** One row of a times one panel slice: {@code NR} floats of c. */
+    private static void tile1(float[] a, int aOff, float[] bp, int bOff, int kLen, float[] c, int cOff,
+                              boolean accumulate) {
+        FloatVector c0 = accumulate ? FloatVector.fromArray(F, c, cOff) : FloatVector.zero(F);
+        FloatVector c1 = accumulate ? FloatVector.fromArray(F, c, cOff + L) : FloatVector.zero(F);
+        for (int kk = 0; kk < kLen; kk++) {
+            int bo = bOff + kk * NR;
+            FloatVector x = FloatVector.broadcast(F, a[aOff + kk]);
+            c0 = x.fma(FloatVector.fromArray(F, bp, bo), c0);
+            c1 = x.fma(FloatVector.fromArray(F, bp, bo + L), c1);
+        }
+        c0.intoArray(c, cOff);
+        c1.intoArray(c, cOff + L);
+    }
+
+    /** Six rows of a times one panel slice: the 6 x NR block of c kept in twelve vector registers. */
+    private static void tile6(float[] a, int a0, int lda, float[] bp, int bOff, int kLen, float[] c, int cOff,
+                              int ldc, boolean accumulate) {
+        int o1 = cOff + ldc;
+        int o2 = o1 + ldc;
+        int o3 = o2 + ldc;
+        int o4 = o3 + ldc;
+        int o5 = o4 + ldc;
+        FloatVector c00;
+        FloatVector c01;
+        FloatVector c10;
+        FloatVector c11;
+        FloatVector c20;
+        FloatVector c21;
+        FloatVector c30;
+        FloatVector c31;
+        FloatVector c40;
+        FloatVector c41;
+        FloatVector c50;
+        FloatVector c51;
+        if (accumulate) {
+            c00 = FloatVector.fromArray(F, c, cOff);
+            c01 = FloatVector.fromArray(F, c, cOff + L);
+            c10 = FloatVector.fromArray(F, c, o1);
+            c11 = FloatVector.fromArray(F, c, o1 + L);
+            c20 = FloatVector.fromArray(F, c, o2);
+            c21 = FloatVector.fromArray(F, c, o2 + L);
+            c30 = FloatVector.fromArray(F, c, o3);
+            c31 = FloatVector.fromArray(F, c, o3 + L);
+            c40 = FloatVector.fromArray(F, c, o4);
+            c41 = FloatVector.fromArray(F, c, o4 + L);
+            c50 = FloatVector.fromArray(F, c, o5);
+            c51 = FloatVector.fromArray(F, c, o5 + L);
+        } else {
+            c00 = FloatVector.zero(F);
+            c01 = c00;
+            c10 = c00;
+            c11 = c00;
+            c20 = c00;
+            c21 = c00;
+            c30 = c00;
+            c31 = c00;
+            c40 = c00;
+            c41 = c00;
+            c50 = c00;
+            c51 = c00;
+        }
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int a4 = a3 + lda;
+        int a5 = a4 + lda;
+        for (int kk = 0; kk < kLen; kk++) {
+            int bo = bOff + kk * NR;
+            FloatVector b0 = FloatVector.fromArray(F, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(F, bp, bo + L);
+            FloatVector x = FloatVector.broadcast(F, a[a0 + kk]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(F, a[a1 + kk]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(F, a[a2 + kk]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(F, a[a3 + kk]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(F, a[a4 + kk]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(F, a[a5 + kk]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        c00.intoArray(c, cOff);
+        c01.intoArray(c, cOff + L);
+        c10.intoArray(c, o1);
+        c11.intoArray(c, o1 + L);
+        c20.intoArray(c, o2);
+        c21.intoArray(c, o2 + L);
+        c30.intoArray(c, o3);
+        c31.intoArray(c, o3 + L);
+        c40.intoArray(c, o4);
+        c41.intoArray(c, o4 + L);
+        c50.intoArray(c, o5);
+        c51.intoArray(c, o5 + L);
+    }
+}
