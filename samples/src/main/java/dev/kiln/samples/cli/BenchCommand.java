@@ -112,7 +112,10 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.println("cpu simd kernels: " + dev.kiln.backend.cpu.simd.Simd.describe());
+        if (compareOrt || profile) {
+            // the plain form stays one line (median and p90) for scripts
+            out.println("cpu simd kernels: " + dev.kiln.backend.cpu.simd.Simd.describe());
+        }
         if (compareOrt) {
             out.println(String.format(Locale.ROOT, "%s, %d threads, %d runs", w.name(), options.threads(), runs));
             out.println(String.format(Locale.ROOT, "kiln median_ms=%.3f p90_ms=%.3f", Timings.median(kiln), Timings.p90(kiln)));

@@ -5,9 +5,11 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -32,8 +34,13 @@ final class FuzzChildProcess implements AutoCloseable {
 
     FuzzChildProcess(String heap, Path stderrLog) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        this.command = List.of(java, "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xss8m",
-                "-cp", System.getProperty("java.class.path"), FuzzChild.class.getName());
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xss8m"));
+        // the children run the kernels this JVM would: SIMD ones too when it was started with the Vector API
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("--add-modules") || a.startsWith("-Dkiln.simd"))
+                .forEach(cmd::add);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), FuzzChild.class.getName()));
+        this.command = List.copyOf(cmd);
         this.stderrLog = stderrLog;
     }
 
