@@ -49,6 +49,17 @@ public interface KernelContext {
         return allocate(dtype, shape);
     }
 
+    /**
+     * Whether the kernel may write into input {@code i}'s storage and set it (the same tensor) as an output
+     * of the same element type and shape: true only when the caller donated that input to the run and
+     * this node is the last reader of that storage under every name (no other slot, view or graph output
+     * still holds it). A kernel that does so must read each element before it overwrites it. The answer
+     * holds for this execution only. The default is false: inputs are never written.
+     */
+    default boolean mayOverwriteInput(int i) {
+        return false;
+    }
+
     /** The opset version of the node's domain the model imports. */
     int opsetVersion();
 
