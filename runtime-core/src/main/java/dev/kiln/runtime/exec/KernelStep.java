@@ -50,9 +50,7 @@ final class KernelStep implements Step {
             in[i] = inputs[i] == null ? null : frame.get(inputs[i]);
         }
         RuntimeKernelContext ctx = new RuntimeKernelContext(node, opset, in, requested, backend.allocator(), run);
-        if (run.hasDonations()) {
-            ctx.overwritable(i -> overwritable(i, in, run));
-        }
+        ctx.overwritable(i -> overwritable(i, in, run));
         OpTimer timer = run.timer();
         long start = timer == null ? 0 : System.nanoTime();
         try {
@@ -89,8 +87,9 @@ final class KernelStep implements Step {
     }
 
     /**
-     * Input {@code i} may be written in place when it is a donated tensor in a local slot this step reads
-     * last, that slot is the only holder of its storage, and no other input of the node shares the storage.
+     * Input {@code i} may be written in place when it is a tensor this run allocated or the caller donated,
+     * in a local slot this step reads last, that slot is the only holder of its storage, and no other input
+     * of the node shares the storage.
      */
     private boolean overwritable(int i, RuntimeValue[] in, RunState run) {
         if (i < 0 || i >= in.length || !(in[i] instanceof Tensor t) || inputs[i].depth() != 0) {
@@ -100,7 +99,7 @@ final class KernelStep implements Step {
         for (int s : lastReads) {
             last |= s == inputs[i].slot();
         }
-        if (!last || !run.soleHolderOfDonated(t)) {
+        if (!last || !run.soleHolder(t)) {
             return false;
         }
         Object storage = RunState.backing(t);

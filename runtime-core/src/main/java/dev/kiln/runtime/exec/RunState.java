@@ -135,16 +135,17 @@ final class RunState {
         donated.putIfAbsent(backing(t), new int[1]);
     }
 
-    boolean hasDonations() {
-        return donated != null;
-    }
-
-    /** Whether {@code t}'s storage was donated and exactly one slot of this run (under any name, in any frame) holds it. */
-    synchronized boolean soleHolderOfDonated(Tensor t) {
-        if (donated == null) {
-            return false;
+    /**
+     * Whether {@code t}'s storage is writable by the one slot that holds it: allocated by this run or donated
+     * by the caller, and held by exactly one slot of this run (under any name, in any frame).
+     */
+    synchronized boolean soleHolder(Tensor t) {
+        Object key = backing(t);
+        Owned o = owned.get(key);
+        if (o != null) {
+            return o.holders == 1;
         }
-        int[] h = donated.get(backing(t));
+        int[] h = donated == null ? null : donated.get(key);
         return h != null && h[0] == 1;
     }
 
