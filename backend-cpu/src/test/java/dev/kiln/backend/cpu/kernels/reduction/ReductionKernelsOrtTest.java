@@ -33,6 +33,19 @@ class ReductionKernelsOrtTest {
         }
     }
 
+    /** Few outer rows and many columns (a bias gradient's shape): the columns are split over threads, in blocks with a partial last one. */
+    @Test
+    void columnReductionsOfAFewOuterRows() {
+        Random r = new Random(8);
+        Tensor x = positive(r, 2, 96, 200);
+        for (ReduceOp op : ReduceOp.values()) {
+            for (long[] axes : new long[][] {{0, 1}, {1}}) {
+                Node n = Node.builder(op.opType()).inputs("x", "a").output("y").attr("keepdims", 0L).build();
+                KernelHarness.assertMatchesOrt(n, OPSET, 1e-5, 1e-6, x, Tensor.of(axes, axes.length));
+            }
+        }
+    }
+
     @Test
     void argMaxAndArgMin() {
         Random r = new Random(6);
