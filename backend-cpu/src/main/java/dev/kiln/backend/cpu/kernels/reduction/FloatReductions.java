@@ -12,11 +12,6 @@ final class FloatReductions {
     private static final java.util.Set<ReduceOp> FAST = java.util.EnumSet.of(ReduceOp.SUM, ReduceOp.MEAN, ReduceOp.MAX, ReduceOp.MIN,
             ReduceOp.SUM_SQUARE, ReduceOp.L2);
 
-    /** Outer counts below which column reductions split their columns over the threads. */
-    private static final int COLUMN_SPLIT_OUTER = 4;
-    /** Columns per unit of parallel work in that split. */
-    private static final int COLUMN_BLOCK = 64;
-
     private FloatReductions() {
     }
 
@@ -41,69 +36,42 @@ final class FloatReductions {
             });
             return;
         }
-        if (p.outer() < COLUMN_SPLIT_OUTER && inner >= 2 * COLUMN_BLOCK) {
-            // few outer rows (a bias gradient summing [batch, seq, C] to [C]): split the columns over the
-            // threads instead; each column is still summed in the same order, so the result is the same
-            int blocks = (inner + COLUMN_BLOCK - 1) / COLUMN_BLOCK;
-            exec.parallelFor(blocks, (long) p.outer() * r * COLUMN_BLOCK, (from, to) -> {
-                double[] acc = new double[COLUMN_BLOCK];
-                float[] ext = new float[COLUMN_BLOCK];
-                for (int b = from; b < to; b++) {
-                    int c0 = b * COLUMN_BLOCK;
-                    for (int o = 0; o < p.outer(); o++) {
-                        columns(op, in, o, r, inner, c0, Math.min(inner, c0 + COLUMN_BLOCK), acc, ext, out);
-                    }
-                }
-            });
-            return;
-        }
         exec.parallelFor(p.outer(), (long) r * inner, (from, to) -> {
             double[] acc = new double[inner];
             float[] ext = new float[inner];
             for (int o = from; o < to; o++) {
-                columns(op, in, o, r, inner, 0, inner, acc, ext, out);
+                int base = o * r * inner;
+                if (extreme) {
+                    Arrays.fill(ext, max ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY);
+                    for (int k = 0; k < r; k++) {
+                        int row = base + k * inner;
+                        for (int i = 0; i < inner; i++) {
+                            float x = in[row + i];
+                            ext[i] = max ? (x > ext[i] || x != x ? x : ext[i]) : (x < ext[i] || x != x ? x : ext[i]);
+                        }
+                    }
+                    System.arraycopy(ext, 0, out, o * inner, inner);
+                    continue;
+                }
+                Arrays.fill(acc, 0);
+                for (int k = 0; k < r; k++) {
+                    int row = base + k * inner;
+                    if (square) {
+                        for (int i = 0; i < inner; i++) {
+                            double x = in[row + i];
+                            acc[i] += x * x;
+                        }
+                    } else {
+                        for (int i = 0; i < inner; i++) {
+                            acc[i] += in[row + i];
+                        }
+                    }
+                }
+                for (int i = 0; i < inner; i++) {
+                    out[o * inner + i] = (float) op.finish(acc[i], r);
+                }
             }
         });
-    }
-
-    /**
-     * Reduces columns {@code [c0, c1)} of outer row {@code o} (r rows of {@code inner} elements) into
-     * {@code out}, accumulating whole rows; {@code acc} and {@code ext} hold at least {@code c1 - c0}.
-     */
-    private static void columns(ReduceOp op, float[] in, int o, int r, int inner, int c0, int c1, double[] acc, float[] ext, float[] out) {
-        boolean square = op.map == ReduceOp.Map.SQUARE;
-        boolean max = op.combine == ReduceOp.Combine.MAX;
-        int n = c1 - c0;
-        int base = o * r * inner + c0;
-        if (op.combine == ReduceOp.Combine.MAX || op.combine == ReduceOp.Combine.MIN) {
-            Arrays.fill(ext, 0, n, max ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY);
-            for (int k = 0; k < r; k++) {
-                int row = base + k * inner;
-                for (int i = 0; i < n; i++) {
-                    float x = in[row + i];
-                    ext[i] = max ? (x > ext[i] || x != x ? x : ext[i]) : (x < ext[i] || x != x ? x : ext[i]);
-                }
-            }
-            System.arraycopy(ext, 0, out, o * inner + c0, n);
-            return;
-        }
-        Arrays.fill(acc, 0, n, 0);
-        for (int k = 0; k < r; k++) {
-            int row = base + k * inner;
-            if (square) {
-                for (int i = 0; i < n; i++) {
-                    double x = in[row + i];
-                    acc[i] += x * x;
-                }
-            } else {
-                for (int i = 0; i < n; i++) {
-                    acc[i] += in[row + i];
-                }
-            }
-        }
-        for (int i = 0; i < n; i++) {
-            out[o * inner + c0 + i] = (float) op.finish(acc[i], r);
-        }
     }
 
     private static double sum(float[] a, int off, int n, boolean square) {

@@ -33,7 +33,7 @@ class ReductionKernelsOrtTest {
         }
     }
 
-    /** Few outer rows and many columns (a bias gradient's shape): the columns are split over threads, in blocks with a partial last one. */
+    /** Few outer rows and many columns: the shape of the bias gradients of a training step ([8,128,384] to [384]). */
     @Test
     void columnReductionsOfAFewOuterRows() {
         Random r = new Random(8);
