@@ -49,6 +49,18 @@ public interface KernelContext {
         return allocate(dtype, shape);
     }
 
+    /**
+     * Whether the kernel may write into input {@code i}'s storage and set it (the same tensor) as an output
+     * of the same element type and shape: true only when that storage is an intermediate the run allocated
+     * or an input the caller donated to the run, and this node is its last reader under every name (no
+     * other slot, view or graph output still holds it). A kernel that does so must read each element
+     * before it overwrites it. The answer holds for this execution only. The default is false: inputs are
+     * never written.
+     */
+    default boolean mayOverwriteInput(int i) {
+        return false;
+    }
+
     /** The opset version of the node's domain the model imports. */
     int opsetVersion();
 

@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import dev.kiln.api.tensor.Tensor;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -24,7 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Threading: {@link #run} may be called from many threads at once. Ownership: the backends stay the
  * caller's and must outlive this executor; inputs stay the caller's; returned outputs become the
- * caller's. The runtime never releases graph inputs, initializers or outputs.
+ * caller's. The runtime never releases graph inputs, initializers or outputs, and never writes an input
+ * unless the caller donated it ({@link #run(Map, Collection, RunLimits, Set)}).
  */
 public final class Executor {
     /** Distinct output selections whose step masks are remembered. */
@@ -39,6 +42,8 @@ public final class Executor {
     private final Map<String, Integer> outputIndex = new LinkedHashMap<>();
     private final Map<String, Optional<boolean[]>> masks = new ConcurrentHashMap<>();
     private volatile OpTimer timer;
+    /** Storage of the main graph's initializers and constants: never writable, even when fed as a donated input. */
+    private final Set<Object> presetStorage = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     private Executor(GraphPlan main, PlanCompiler compiler) {
         this.main = main;
@@ -59,6 +64,11 @@ public final class Executor {
         }
         for (int k = 0; k < main.outputNames.size(); k++) {
             outputIndex.putIfAbsent(main.outputNames.get(k), k);
+        }
+        for (RuntimeValue v : main.presets) {
+            if (v instanceof Tensor t) {
+                presetStorage.add(RunState.backing(t));
+            }
         }
     }
 
@@ -113,9 +123,25 @@ public final class Executor {
      * as its frames unwind no differently from a failed one; the executor stays usable.
      */
     public Map<String, RuntimeValue> run(Map<String, ? extends RuntimeValue> inputs, Collection<String> outputNames, RunLimits limits) {
+        return run(inputs, outputNames, limits, Set.of());
+    }
+
+    /**
+     * As {@link #run(Map, Collection, RunLimits)}, with the tensor inputs named in {@code donated} given to
+     * the run: a kernel that is the last reader of such a tensor's storage may write its outputs into it
+     * ({@link dev.kiln.api.spi.KernelContext#mayOverwriteInput}), so after the run a donated tensor's
+     * elements are unspecified and it may come back as one of the outputs. A donated tensor whose storage
+     * is also fed under a name not donated, or belongs to an initializer, is never written; neither is
+     * any input not donated. Names that are not inputs of the run are ignored.
+     */
+    public Map<String, RuntimeValue> run(Map<String, ? extends RuntimeValue> inputs, Collection<String> outputNames, RunLimits limits,
+                                         Set<String> donated) {
         int[] wanted = outputIndices(outputNames);
         boolean[] enabled = wanted.length == main.outputs.length ? null : mask(wanted);
         RunState run = new RunState(timer, java.util.Objects.requireNonNull(limits, "limits"));
+        if (!donated.isEmpty()) {
+            donate(inputs, donated, run);
+        }
         Frame frame = new Frame(main, null);
         for (Map.Entry<String, ? extends RuntimeValue> e : inputs.entrySet()) {
             Integer slot = inputSlots.get(e.getKey());
@@ -136,6 +162,22 @@ public final class Executor {
         }
         frame.clearAll(run);
         return out;
+    }
+
+    /** Registers the donated tensors whose storage no other input, initializer or constant shares. */
+    private void donate(Map<String, ? extends RuntimeValue> inputs, Set<String> donated, RunState run) {
+        Set<Object> kept = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        kept.addAll(presetStorage);
+        inputs.forEach((name, v) -> {
+            if (!donated.contains(name) || !(v instanceof Tensor)) {
+                RunState.forEachTensor(v, t -> kept.add(RunState.backing(t)));
+            }
+        });
+        inputs.forEach((name, v) -> {
+            if (donated.contains(name) && v instanceof Tensor t && !kept.contains(RunState.backing(t))) {
+                run.donate(t);
+            }
+        });
     }
 
     /**

@@ -32,6 +32,11 @@ final class GraphPlan {
         this.outputs = outputs;
         this.steps = steps.toArray(new Step[0]);
         this.freeAfter = Liveness.freeAfter(presets.length, this.steps, outputs);
+        for (int i = 0; i < this.steps.length; i++) {
+            if (this.steps[i] instanceof KernelStep k) {
+                k.lastReaderOf(freeAfter[i]);
+            }
+        }
         List<ValueRef> outer = new ArrayList<>();
         for (Step s : this.steps) {
             for (ValueRef r : s.reads()) {

@@ -22,6 +22,8 @@ final class KernelStep implements Step {
     private final boolean[] requested;
     private final List<ValueRef> reads;
     private final int[] writes;
+    /** Local slots this step is the last reader of (set once by the plan, from liveness). */
+    private int[] lastReads = new int[0];
 
     KernelStep(Node node, int opset, Backend backend, Kernel kernel, ValueRef[] inputs, int[] outputs, boolean[] requested) {
         this.node = node;
@@ -48,6 +50,7 @@ final class KernelStep implements Step {
             in[i] = inputs[i] == null ? null : frame.get(inputs[i]);
         }
         RuntimeKernelContext ctx = new RuntimeKernelContext(node, opset, in, requested, backend.allocator(), run);
+        ctx.overwritable(i -> overwritable(i, in, run));
         OpTimer timer = run.timer();
         long start = timer == null ? 0 : System.nanoTime();
         try {
@@ -76,6 +79,36 @@ final class KernelStep implements Step {
         for (Tensor t : ctx.allocations()) {
             run.releaseIfUnheld(t);
         }
+    }
+
+    /** Called once by the plan that holds this step: the local slots emptied after it. */
+    void lastReaderOf(int[] slots) {
+        this.lastReads = slots.clone();
+    }
+
+    /**
+     * Input {@code i} may be written in place when it is a tensor this run allocated or the caller donated,
+     * in a local slot this step reads last, that slot is the only holder of its storage, and no other input
+     * of the node shares the storage.
+     */
+    private boolean overwritable(int i, RuntimeValue[] in, RunState run) {
+        if (i < 0 || i >= in.length || !(in[i] instanceof Tensor t) || inputs[i].depth() != 0) {
+            return false;
+        }
+        boolean last = false;
+        for (int s : lastReads) {
+            last |= s == inputs[i].slot();
+        }
+        if (!last || !run.soleHolder(t)) {
+            return false;
+        }
+        Object storage = RunState.backing(t);
+        for (int j = 0; j < in.length; j++) {
+            if (j != i && in[j] instanceof Tensor other && RunState.backing(other) == storage) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -22,6 +22,8 @@ import java.util.Map;
  */
 final class RunState {
     private final Map<Object, Owned> owned = new IdentityHashMap<>();
+    /** Holders of each donated input's storage, by backing; null when the run has no donated input. */
+    private Map<Object, int[]> donated;
     /** Where kernels report their time, or null when profiling is off. */
     private final OpTimer timer;
     private final RunGuard guard;
@@ -122,11 +124,43 @@ final class RunState {
         return count > Long.MAX_VALUE / per ? Long.MAX_VALUE : count * per;
     }
 
+    /**
+     * Marks a caller's input tensor as donated: its storage may be overwritten by the last node that reads
+     * it while it is held by one slot only. Called before the inputs are put in their slots.
+     */
+    synchronized void donate(Tensor t) {
+        if (donated == null) {
+            donated = new IdentityHashMap<>();
+        }
+        donated.putIfAbsent(backing(t), new int[1]);
+    }
+
+    /**
+     * Whether {@code t}'s storage is writable by the one slot that holds it: allocated by this run or donated
+     * by the caller, and held by exactly one slot of this run (under any name, in any frame).
+     */
+    synchronized boolean soleHolder(Tensor t) {
+        Object key = backing(t);
+        Owned o = owned.get(key);
+        if (o != null) {
+            return o.holders == 1;
+        }
+        int[] h = donated == null ? null : donated.get(key);
+        return h != null && h[0] == 1;
+    }
+
     synchronized void hold(RuntimeValue v) {
         forEachTensor(v, t -> {
-            Owned o = owned.get(backing(t));
+            Object key = backing(t);
+            Owned o = owned.get(key);
             if (o != null) {
                 o.holders++;
+            }
+            if (donated != null) {
+                int[] h = donated.get(key);
+                if (h != null) {
+                    h[0]++;
+                }
             }
         });
     }
@@ -134,6 +168,12 @@ final class RunState {
     synchronized void drop(RuntimeValue v) {
         forEachTensor(v, t -> {
             Object key = backing(t);
+            if (donated != null) {
+                int[] h = donated.get(key);
+                if (h != null) {
+                    h[0]--;
+                }
+            }
             Owned o = owned.get(key);
             if (o != null && --o.holders <= 0) {
                 owned.remove(key);
@@ -154,11 +194,11 @@ final class RunState {
         }
     }
 
-    private interface TensorVisitor {
+    interface TensorVisitor {
         void visit(Tensor t);
     }
 
-    private static void forEachTensor(RuntimeValue v, TensorVisitor visitor) {
+    static void forEachTensor(RuntimeValue v, TensorVisitor visitor) {
         if (v instanceof Tensor t) {
             visitor.visit(t);
         } else if (v instanceof TensorSequence s) {

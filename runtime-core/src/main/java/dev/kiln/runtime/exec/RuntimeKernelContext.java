@@ -29,6 +29,8 @@ public final class RuntimeKernelContext implements KernelContext {
     private final Allocator allocator;
     private final RunState run;
     private List<Tensor> allocations;
+    /** Which inputs the kernel may overwrite (donated, read last here); null: none. */
+    private java.util.function.IntPredicate overwritable;
     /** Bytes reserved by {@link #reserveScratch} and not yet given back. */
     private long scratch;
 
@@ -151,6 +153,16 @@ public final class RuntimeKernelContext implements KernelContext {
             run.guard().release(scratch);
             scratch = 0;
         }
+    }
+
+    /** Sets the test for {@link #mayOverwriteInput}; the kernel step calls it for runs with donated inputs. */
+    void overwritable(java.util.function.IntPredicate test) {
+        this.overwritable = test;
+    }
+
+    @Override
+    public boolean mayOverwriteInput(int i) {
+        return overwritable != null && overwritable.test(i);
     }
 
     @Override

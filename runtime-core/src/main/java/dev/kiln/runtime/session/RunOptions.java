@@ -1,7 +1,10 @@
 package dev.kiln.runtime.session;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Limits of one {@link Session#run(java.util.Map, java.util.Collection, RunOptions)} call; each one left
@@ -14,11 +17,13 @@ public final class RunOptions {
     private final Duration timeout;
     private final RunCancellation cancellation;
     private final long maxRunBytes;
+    private final Set<String> donated;
 
     private RunOptions(Builder b) {
         this.timeout = b.timeout;
         this.cancellation = b.cancellation;
         this.maxRunBytes = b.maxRunBytes;
+        this.donated = Set.copyOf(b.donated);
     }
 
     public static Builder builder() {
@@ -45,10 +50,15 @@ public final class RunOptions {
         return maxRunBytes;
     }
 
+    /** The names of the inputs the caller gives to the run (see {@link Builder#donate}); empty by default. */
+    public Set<String> donated() {
+        return donated;
+    }
+
     @Override
     public String toString() {
         return "RunOptions(timeout=" + (timeout == null ? "session's" : timeout) + (cancellation == null ? "" : ", cancellable")
-                + ", maxRunBytes=" + (maxRunBytes == 0 ? "session's" : maxRunBytes) + ")";
+                + ", maxRunBytes=" + (maxRunBytes == 0 ? "session's" : maxRunBytes) + (donated.isEmpty() ? "" : ", donated=" + donated) + ")";
     }
 
     /** Collects options; {@link #build()} checks them. Not thread-safe. */
@@ -56,8 +66,24 @@ public final class RunOptions {
         private Duration timeout;
         private RunCancellation cancellation;
         private long maxRunBytes;
+        private final Set<String> donated = new LinkedHashSet<>();
 
         private Builder() {
+        }
+
+        /**
+         * Gives the named tensor inputs to the run, which may then write outputs into their storage in place
+         * (an optimizer updating weights and moments without allocating new ones): the caller must not use a
+         * donated tensor after the run except where it comes back as an output, since its elements are then
+         * unspecified. The runtime writes one only where the node reading it last produces an output of the
+         * same type and shape, and never when the same storage is also fed under a name not donated or
+         * belongs to the model. Names that are not inputs are ignored. Donation adds to earlier calls.
+         */
+        public Builder donate(Collection<String> inputNames) {
+            for (String n : Objects.requireNonNull(inputNames, "inputNames")) {
+                donated.add(Objects.requireNonNull(n, "input name"));
+            }
+            return this;
         }
 
         /** The time the run may take from its start, positive; null (the default) uses the session's. */

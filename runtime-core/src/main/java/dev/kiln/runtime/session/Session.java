@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: {@link #run} may be called from many threads at once; each run has its own values.
  * {@link #close()} waits for runs in progress. Ownership: the session owns its backends and closes them;
- * inputs stay the caller's and are not modified; returned outputs are the caller's. Closing frees the
+ * inputs stay the caller's and are not modified, except those a run's {@link RunOptions.Builder#donate donates},
+ * whose storage that run may reuse for its outputs; returned outputs are the caller's. Closing frees the
  * backends' memory at once, native memory included (prepacked weights), not when the collector gets to it.
  * After close, every method but {@code close} throws {@link IllegalStateException} naming the session's
  * graph as closed.
@@ -226,7 +227,7 @@ public final class Session implements AutoCloseable {
                     }
                 });
             }
-            Map<String, RuntimeValue> out = executor.run(feeds, outputNames, limits);
+            Map<String, RuntimeValue> out = executor.run(feeds, outputNames, limits, options.donated());
             if (checkNonFinite) {
                 out.forEach((name, v) -> {
                     String bad = NonFiniteCheck.firstNonFinite(v);

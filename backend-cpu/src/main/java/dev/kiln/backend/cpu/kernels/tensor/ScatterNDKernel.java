@@ -7,7 +7,10 @@ import dev.kiln.api.spi.KernelRequest;
 import dev.kiln.api.tensor.Tensor;
 import java.util.Arrays;
 
-/** ScatterND: a copy of 'data' with each update slice written (or reduced) where its index tuple points. */
+/**
+ * ScatterND: a copy of 'data' with each update slice written (or reduced) where its index tuple points;
+ * written into 'data' itself where the runtime allows ({@link KernelContext#mayOverwriteInput}).
+ */
 public final class ScatterNDKernel implements Kernel {
     private final ScatterReduction reduction;
 
@@ -36,9 +39,14 @@ public final class ScatterNDKernel implements Kernel {
         }
         int[] starts = GatherNDKernel.tupleOffsets(data, indices, 0);
         int inner = Args.product(data.shape().intDims(), k, r);
-        Tensor y = ctx.allocate(data.dtype(), data.shape());
         int slots = data.dtype().slotsPerElement();
-        Elements.copy(data.data(), 0, y.data(), 0, data.size() * slots);
+        // an intermediate 'data' read last here (the zeros of an embedding gradient) takes the updates in
+        // place; otherwise a copy, which overwrites every element, so the new tensor need not be cleared
+        Tensor y = data;
+        if (!ctx.mayOverwriteInput(0)) {
+            y = ctx.allocateUninitialized(data.dtype(), data.shape());
+            Elements.copy(data.data(), 0, y.data(), 0, data.size() * slots);
+        }
         if (reduction == ScatterReduction.NONE) {
             for (int t = 0; t < starts.length; t++) {
                 Elements.copy(updates.data(), t * inner * slots, y.data(), starts[t] * slots, inner * slots);

@@ -19,7 +19,8 @@ import java.util.List;
  * values {@code X_1..X_k}, their gradients {@code G_1..G_k}, then one group per piece of optimizer state.
  * Outputs are the new values followed by the new state, group by group. Every tensor of one variable must
  * have that variable's shape (the broadcasting the ONNX text allows is never used by an optimizer and
- * is refused with a message). Computation is in double, rounded once to the element type of each output
+ * is refused with a message). Where the runtime allows it ({@link KernelContext#mayOverwriteInput}, a
+ * donated input), X and the state are updated in place and returned as the outputs. Computation is in double, rounded once to the element type of each output
  * (float32 fast paths may compute in float32); blocks of elements run in parallel on the backend's threads.
  * Stateless between runs, so thread-safe.
  */
@@ -81,9 +82,11 @@ abstract class OptimizerKernel implements Kernel {
             for (int s = 0; s < slots - 1; s++) {
                 int o = s * k + v;
                 if (ctx.isOutputRequested(o)) {
-                    Tensor like = ctx.tensor(2 + (s == 0 ? 0 : s + 1) * k + v);
-                    // every element is written below
-                    out[v][s] = ctx.allocateUninitialized(like.dtype(), like.shape());
+                    int source = 2 + (s == 0 ? 0 : s + 1) * k + v;
+                    Tensor like = ctx.tensor(source);
+                    // a donated X or state tensor read last here takes its own update in place (every
+                    // element is read before it is written, block by block); otherwise every element is written below
+                    out[v][s] = ctx.mayOverwriteInput(source) ? like : ctx.allocateUninitialized(like.dtype(), like.shape());
                 }
             }
             for (int from = 0; from < x.size(); from += BLOCK) {

@@ -33,6 +33,19 @@ class ReductionKernelsOrtTest {
         }
     }
 
+    /** Few outer rows and many columns: the shape of the bias gradients of a training step ([8,128,384] to [384]). */
+    @Test
+    void columnReductionsOfAFewOuterRows() {
+        Random r = new Random(8);
+        Tensor x = positive(r, 2, 96, 200);
+        for (ReduceOp op : ReduceOp.values()) {
+            for (long[] axes : new long[][] {{0, 1}, {1}}) {
+                Node n = Node.builder(op.opType()).inputs("x", "a").output("y").attr("keepdims", 0L).build();
+                KernelHarness.assertMatchesOrt(n, OPSET, 1e-5, 1e-6, x, Tensor.of(axes, axes.length));
+            }
+        }
+    }
+
     @Test
     void argMaxAndArgMin() {
         Random r = new Random(6);
