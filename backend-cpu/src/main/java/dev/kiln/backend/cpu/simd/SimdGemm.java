@@ -26,6 +26,8 @@ public final class SimdGemm {
     static final int MR = 8;
     /** Largest rows per block. */
     static final int MC = 96;
+    /** Most columns of one unit of work when an epilogue follows: its output block then stays in L2. */
+    private static final int UNIT_COLUMNS = 384;
     /** Largest k per block. */
     static final int KC = 384;
 
@@ -63,8 +65,11 @@ public final class SimdGemm {
         }
         int blocks = rowBlocks;
         int panels = b.panels();
-        // enough units for every thread when there are few row blocks (small m: split the columns instead)
-        int groups = Math.min(panels, Math.max(1, (2 * threads + blocks - 1) / blocks));
+        // enough units for every thread when there are few row blocks (small m: split the columns instead), and
+        // columns few enough that a unit's output is still in L2 when its epilogue runs over it
+        int spread = (2 * threads + blocks - 1) / blocks;
+        int narrow = epilogue == null ? 1 : (panels * NR + UNIT_COLUMNS - 1) / UNIT_COLUMNS;
+        int groups = Math.min(panels, Math.max(1, Math.max(spread, narrow)));
         int units = blocks * groups;
         long costPerUnit = (long) Math.min(m, MC) * n / groups * Math.max(1, k);
         CpuExecution.RangeBody body = (start, end) -> {

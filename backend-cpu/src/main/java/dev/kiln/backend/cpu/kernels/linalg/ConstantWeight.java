@@ -19,9 +19,6 @@ final class ConstantWeight {
     /** Narrowest product worth panels: below it most of each panel would be zero padding. */
     private static final int MIN_SIMD_N = 8;
 
-    /** Per-thread buffer for a transposed A; grows, never shrinks, so steady-state runs allocate nothing. */
-    private static final ThreadLocal<float[]> TRANSPOSED = ThreadLocal.withInitial(() -> new float[0]);
-
     private final Object source;
     private final boolean trans;
     private final int k;
@@ -74,28 +71,6 @@ final class ConstantWeight {
                     Blas.Floats.of(nativeCopy, 0, trans ? k : n), c, cOff, ldc, epilogue);
             return;
         }
-        if (transA) {
-            // the SIMD kernel reads rows of a: transpose it once into this thread's scratch (m * k, small next to m * n * k)
-            float[] t = transposed(a, aOff, lda, k, m);
-            SimdGemm.multiply(execution, t, 0, k, m, panels, c, cOff, ldc, epilogue);
-        } else {
-            SimdGemm.multiply(execution, a, aOff, lda, m, panels, c, cOff, ldc, epilogue);
-        }
-    }
-
-    /** op(a) = a^T (a stored rows x cols from off with stride ld) as a dense cols x rows matrix in this thread's buffer. */
-    private static float[] transposed(float[] a, int off, int ld, int rows, int cols) {
-        float[] t = TRANSPOSED.get();
-        if (t.length < rows * cols) {
-            t = new float[rows * cols];
-            TRANSPOSED.set(t);
-        }
-        for (int r = 0; r < rows; r++) {
-            int src = off + r * ld;
-            for (int j = 0; j < cols; j++) {
-                t[j * rows + r] = a[src + j];
-            }
-        }
-        return t;
+        SimdProducts.multiply(execution, transA, m, a, aOff, lda, panels, c, cOff, ldc, epilogue);
     }
 }
