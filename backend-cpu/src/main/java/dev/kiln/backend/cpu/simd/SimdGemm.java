@@ -36,6 +36,15 @@ public final class SimdGemm {
     private SimdGemm() {
     }
 
+    /**
+     * True when this kernel is measured faster than OpenBLAS here: with 16-lane (AVX-512) vectors, whose 32
+     * registers hold the 8 x 3-vector tile. With 8 lanes (AVX2, 16 registers) the tile spills: still correct,
+     * but callers with an OpenBLAS path should keep it.
+     */
+    public static boolean preferred() {
+        return L >= 16;
+    }
+
     /** Panel width {@link PackedPanels#pack} must be given for products of this class. */
     public static int panelWidth() {
         return NR;

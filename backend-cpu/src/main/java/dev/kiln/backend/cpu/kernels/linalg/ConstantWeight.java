@@ -37,13 +37,13 @@ final class ConstantWeight {
 
     /**
      * Prepares {@code op(b)}, k x n, from the host float32 tensor {@code b} (k x n row-major, or n x k when
-     * {@code trans}); {@code simd} picks the panel form (pass {@link Simd#enabled()}; tests pass false to reach
-     * the OpenBLAS path).
+     * {@code trans}); {@code simd} allows the panel form (pass {@link Simd#enabled()}; tests pass false to reach
+     * the OpenBLAS path), taken when {@link SimdGemm#preferred()} and n is wide enough.
      */
     static ConstantWeight prepare(Tensor b, boolean trans, int k, int n, boolean simd) {
         float[] data = b.floatData();
         int ld = trans ? k : n;
-        if (simd && n >= MIN_SIMD_N) {
+        if (simd && n >= MIN_SIMD_N && SimdGemm.preferred()) {
             return new ConstantWeight(b.data(), trans, k, n,
                     PackedPanels.pack(data, 0, ld, trans, k, n, SimdGemm.panelWidth()), null);
         }
