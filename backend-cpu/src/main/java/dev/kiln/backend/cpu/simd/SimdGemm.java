@@ -10,10 +10,11 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link PackedPanels} (k x n), c m x n row-major; the previous contents of c are ignored.
  *
  * <p>The micro-kernel keeps an {@value #MR} x {@code 3 * lanes} block of c in vector registers and, for each step
- * along k, broadcasts one element of each of its a rows against two vector loads of the panel: no copies of a or
- * c, and b packed once. Blocking: rows in blocks of {@value #MC}, k in blocks of at most {@value #KC} (a panel's
- * slice stays in L1/L2 while the block's rows go past it). Work is split over (row block, panel group) units on
- * the backend's {@link CpuExecution}; each unit runs {@code epilogue} over its finished rows and columns.
+ * along k, broadcasts one element of each of its a rows against three vector loads of the panel: no copies of a
+ * or c, and b packed once. Blocking: rows in blocks of at most {@value #MC} (as many as a multiple of the thread
+ * count, differing by one tile at most), k in blocks of at most {@value #KC} (a panel's slice stays in L1/L2 while
+ * the block's rows go past it). Work is split over (row block, panel group) units on the backend's
+ * {@link CpuExecution}; each unit runs {@code epilogue} over its finished rows and columns.
  *
  * <p>Only load after {@link Simd#enabled()} returned true. Safe to call from several threads on disjoint outputs.
  */

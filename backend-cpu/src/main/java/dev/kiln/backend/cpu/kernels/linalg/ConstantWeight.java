@@ -16,9 +16,6 @@ import dev.kiln.backend.cpu.simd.SimdGemm;
  * <p>Immutable after construction; {@link #multiply} is safe from several threads on disjoint outputs.
  */
 final class ConstantWeight {
-    /** Narrowest product worth panels: below it most of each panel would be zero padding. */
-    private static final int MIN_SIMD_N = 8;
-
     private final Object source;
     private final boolean trans;
     private final int k;
@@ -38,12 +35,13 @@ final class ConstantWeight {
     /**
      * Prepares {@code op(b)}, k x n, from the host float32 tensor {@code b} (k x n row-major, or n x k when
      * {@code trans}); {@code simd} allows the panel form (pass {@link Simd#enabled()}; tests pass false to reach
-     * the OpenBLAS path), taken when {@link SimdGemm#preferred()} and n is wide enough.
+     * the OpenBLAS path), taken when {@link SimdGemm#preferred()} and n fills at least half a panel.
      */
     static ConstantWeight prepare(Tensor b, boolean trans, int k, int n, boolean simd) {
         float[] data = b.floatData();
         int ld = trans ? k : n;
-        if (simd && n >= MIN_SIMD_N && SimdGemm.preferred()) {
+        // narrower than half a panel, most of each panel would be zero padding
+        if (simd && SimdGemm.preferred() && 2 * n >= SimdGemm.panelWidth()) {
             return new ConstantWeight(b.data(), trans, k, n,
                     PackedPanels.pack(data, 0, ld, trans, k, n, SimdGemm.panelWidth()), null);
         }
