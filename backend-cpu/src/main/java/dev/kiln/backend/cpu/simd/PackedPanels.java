@@ -27,15 +27,26 @@ public final class PackedPanels {
      * width of the kernel that will use it ({@link SimdGemm#panelWidth()}).
      */
     public static PackedPanels pack(float[] b, int off, int ld, boolean trans, int k, int n, int width) {
-        if (k < 0 || n < 0 || width <= 0) {
-            throw new IllegalArgumentException("bad panel shape: k=" + k + ", n=" + n + ", width=" + width);
-        }
+        return pack(b, off, ld, trans, k, n, width, null);
+    }
+
+    /**
+     * As {@link #pack(float[], int, int, boolean, int, int, int)}, into {@code dst} when it holds at least
+     * {@link #length} floats (a caller's reusable scratch: the panels are valid until the caller reuses it),
+     * else into a new array.
+     */
+    public static PackedPanels pack(float[] b, int off, int ld, boolean trans, int k, int n, int width, float[] dst) {
+        int length = length(k, n, width);
         int panels = (n + width - 1) / width;
-        float[] data = new float[Math.max(1, panels * k * width)];
+        float[] data = dst != null && dst.length >= length ? dst : new float[length];
         for (int p = 0; p < panels; p++) {
             int col0 = p * width;
             int cols = Math.min(width, n - col0);
             int base = p * k * width;
+            if (cols < width) {
+                // the last panel's padding must be zero, also in a reused array
+                java.util.Arrays.fill(data, base, base + k * width, 0f);
+            }
             if (!trans) {
                 for (int kk = 0; kk < k; kk++) {
                     System.arraycopy(b, off + kk * ld + col0, data, base + kk * width, cols);
@@ -51,6 +62,14 @@ public final class PackedPanels {
             }
         }
         return new PackedPanels(data, k, n, width);
+    }
+
+    /** Floats the panels of a k x n operand take at panel width {@code width}. */
+    public static int length(int k, int n, int width) {
+        if (k < 0 || n < 0 || width <= 0) {
+            throw new IllegalArgumentException("bad panel shape: k=" + k + ", n=" + n + ", width=" + width);
+        }
+        return Math.max(1, ((n + width - 1) / width) * k * width);
     }
 
     /** Rows of op(b): the product's inner dimension. */
@@ -78,10 +97,7 @@ public final class PackedPanels {
      * (im2col writing straight into panel order, say) before handing them to a product.
      */
     public static PackedPanels allocate(int k, int n, int width) {
-        if (k < 0 || n < 0 || width <= 0) {
-            throw new IllegalArgumentException("bad panel shape: k=" + k + ", n=" + n + ", width=" + width);
-        }
-        return new PackedPanels(new float[Math.max(1, ((n + width - 1) / width) * k * width)], k, n, width);
+        return new PackedPanels(new float[length(k, n, width)], k, n, width);
     }
 
     /** Offset in {@link #data()} of row {@code kk} of panel {@code p}: {@code width} floats, columns p * width on. */

@@ -9,29 +9,41 @@ import jdk.incubator.vector.VectorSpecies;
  * Float GEMM on Java heap arrays with the Vector API: {@code c = a * b}, a an m x k row-major matrix, b a
  * {@link PackedPanels} (k x n), c m x n row-major; the previous contents of c are ignored.
  *
- * <p>The micro-kernel keeps an {@value #MR} x {@code 2 * lanes} block of c in vector registers and, for each step
- * along k, broadcasts one element of each of its a rows against two vector loads of the panel: no copies of a or
- * c, and b packed once. Blocking: rows in blocks of {@value #MC}, k in blocks of at most {@value #KC} (a panel's
- * slice stays in L1/L2 while the block's rows go past it). Work is split over (row block, panel group) units on
- * the backend's {@link CpuExecution}; each unit runs {@code epilogue} over its finished rows and columns.
+ * <p>The micro-kernel keeps an {@value #MR} x {@code 3 * lanes} block of c in vector registers and, for each step
+ * along k, broadcasts one element of each of its a rows against three vector loads of the panel: no copies of a
+ * or c, and b packed once. Blocking: rows in blocks of at most {@value #MC} (as many as a multiple of the thread
+ * count, differing by one tile at most), k in blocks of at most {@value #KC} (a panel's slice stays in L1/L2 while
+ * the block's rows go past it). Work is split over (row block, panel group) units on the backend's
+ * {@link CpuExecution}; each unit runs {@code epilogue} over its finished rows and columns.
  *
  * <p>Only load after {@link Simd#enabled()} returned true. Safe to call from several threads on disjoint outputs.
  */
 public final class SimdGemm {
     private static final VectorSpecies<Float> F = SimdShape.FLOATS;
     private static final int L = F.length();
-    /** Panel width: two vectors. */
-    private static final int NR = 2 * L;
+    /** Panel width: three vectors. */
+    private static final int NR = 3 * L;
     /** Rows per micro-kernel call. */
-    static final int MR = 6;
-    /** Rows per block. */
+    static final int MR = 8;
+    /** Largest rows per block. */
     static final int MC = 96;
+    /** Most columns of one unit of work when an epilogue follows: its output block then stays in L2. */
+    private static final int UNIT_COLUMNS = 384;
     /** Largest k per block. */
     static final int KC = 384;
 
     private static final ThreadLocal<float[]> EDGE = ThreadLocal.withInitial(() -> new float[MR * NR]);
 
     private SimdGemm() {
+    }
+
+    /**
+     * True when this kernel is measured faster than OpenBLAS here: with 16-lane (AVX-512) vectors, whose 32
+     * registers hold the 8 x 3-vector tile. With 8 lanes (AVX2, 16 registers) the tile spills: still correct,
+     * but callers with an OpenBLAS path should keep it.
+     */
+    public static boolean preferred() {
+        return L >= 16;
     }
 
     /** Panel width {@link PackedPanels#pack} must be given for products of this class. */
@@ -54,19 +66,29 @@ public final class SimdGemm {
         if (m == 0 || n == 0) {
             return;
         }
-        int rowBlocks = (m + MC - 1) / MC;
-        int panels = b.panels();
         int threads = execution == null ? 1 : execution.threads();
-        // enough units for every thread when there are few row blocks (small m: split the columns instead)
-        int groups = Math.min(panels, Math.max(1, (2 * threads + rowBlocks - 1) / rowBlocks));
-        int units = rowBlocks * groups;
+        int tiles = (m + MR - 1) / MR;
+        int rowBlocks = (m + MC - 1) / MC;
+        if (rowBlocks > 1 && threads > 1) {
+            // a multiple of the thread count, so that no thread is left with one block more than the others
+            rowBlocks = Math.min(tiles, (rowBlocks + threads - 1) / threads * threads);
+        }
+        int blocks = rowBlocks;
+        int panels = b.panels();
+        // enough units for every thread when there are few row blocks (small m: split the columns instead), and
+        // columns few enough that a unit's output is still in L2 when its epilogue runs over it
+        int spread = (2 * threads + blocks - 1) / blocks;
+        int narrow = epilogue == null ? 1 : (panels * NR + UNIT_COLUMNS - 1) / UNIT_COLUMNS;
+        int groups = Math.min(panels, Math.max(1, Math.max(spread, narrow)));
+        int units = blocks * groups;
         long costPerUnit = (long) Math.min(m, MC) * n / groups * Math.max(1, k);
         CpuExecution.RangeBody body = (start, end) -> {
             for (int u = start; u < end; u++) {
                 int rb = u / groups;
                 int g = u % groups;
-                int r0 = rb * MC;
-                int rows = Math.min(MC, m - r0);
+                // row blocks differ by at most one micro-kernel tile
+                int r0 = (int) ((long) tiles * rb / blocks) * MR;
+                int rows = Math.min(m, (int) ((long) tiles * (rb + 1) / blocks) * MR) - r0;
                 int p0 = (int) ((long) panels * g / groups);
                 int p1 = (int) ((long) panels * (g + 1) / groups);
                 block(a, aOff + r0 * lda, lda, rows, b, p0, p1, c, cOff + r0 * ldc, ldc);
@@ -106,7 +128,7 @@ public final class SimdGemm {
                     int ai = aOff + i * lda + k0;
                     int ci = cOff + i * ldc + col0;
                     if (r == MR && cols == NR) {
-                        tile6(a, ai, lda, bp, bOff, kLen, c, ci, ldc, accumulate);
+                        tile8(a, ai, lda, bp, bOff, kLen, c, ci, ldc, accumulate);
                     } else {
                         edge(a, ai, lda, r, bp, bOff, kLen, c, ci, ldc, cols, accumulate);
                     }
@@ -133,102 +155,122 @@ public final class SimdGemm {
                               boolean accumulate) {
         FloatVector c0 = accumulate ? FloatVector.fromArray(F, c, cOff) : FloatVector.zero(F);
         FloatVector c1 = accumulate ? FloatVector.fromArray(F, c, cOff + L) : FloatVector.zero(F);
+        FloatVector c2 = accumulate ? FloatVector.fromArray(F, c, cOff + 2 * L) : FloatVector.zero(F);
         for (int kk = 0; kk < kLen; kk++) {
             int bo = bOff + kk * NR;
             FloatVector x = FloatVector.broadcast(F, a[aOff + kk]);
             c0 = x.fma(FloatVector.fromArray(F, bp, bo), c0);
             c1 = x.fma(FloatVector.fromArray(F, bp, bo + L), c1);
+            c2 = x.fma(FloatVector.fromArray(F, bp, bo + 2 * L), c2);
         }
         c0.intoArray(c, cOff);
         c1.intoArray(c, cOff + L);
+        c2.intoArray(c, cOff + 2 * L);
     }
 
-    /** Six rows of a times one panel slice: the 6 x NR block of c kept in twelve vector registers. */
-    private static void tile6(float[] a, int a0, int lda, float[] bp, int bOff, int kLen, float[] c, int cOff,
+    /** Eight rows of a times one panel slice: the 8 x NR block of c kept in 24 vector registers. */
+    private static void tile8(float[] a, int a0, int lda, float[] bp, int bOff, int kLen, float[] c, int cOff,
                               int ldc, boolean accumulate) {
-        int o1 = cOff + ldc;
-        int o2 = o1 + ldc;
-        int o3 = o2 + ldc;
-        int o4 = o3 + ldc;
-        int o5 = o4 + ldc;
-        FloatVector c00;
-        FloatVector c01;
-        FloatVector c10;
-        FloatVector c11;
-        FloatVector c20;
-        FloatVector c21;
-        FloatVector c30;
-        FloatVector c31;
-        FloatVector c40;
-        FloatVector c41;
-        FloatVector c50;
-        FloatVector c51;
-        if (accumulate) {
-            c00 = FloatVector.fromArray(F, c, cOff);
-            c01 = FloatVector.fromArray(F, c, cOff + L);
-            c10 = FloatVector.fromArray(F, c, o1);
-            c11 = FloatVector.fromArray(F, c, o1 + L);
-            c20 = FloatVector.fromArray(F, c, o2);
-            c21 = FloatVector.fromArray(F, c, o2 + L);
-            c30 = FloatVector.fromArray(F, c, o3);
-            c31 = FloatVector.fromArray(F, c, o3 + L);
-            c40 = FloatVector.fromArray(F, c, o4);
-            c41 = FloatVector.fromArray(F, c, o4 + L);
-            c50 = FloatVector.fromArray(F, c, o5);
-            c51 = FloatVector.fromArray(F, c, o5 + L);
-        } else {
-            c00 = FloatVector.zero(F);
-            c01 = c00;
-            c10 = c00;
-            c11 = c00;
-            c20 = c00;
-            c21 = c00;
-            c30 = c00;
-            c31 = c00;
-            c40 = c00;
-            c41 = c00;
-            c50 = c00;
-            c51 = c00;
-        }
-        int a1 = a0 + lda;
-        int a2 = a1 + lda;
-        int a3 = a2 + lda;
-        int a4 = a3 + lda;
-        int a5 = a4 + lda;
+        int o0 = cOff + 0 * ldc;
+        int o1 = cOff + 1 * ldc;
+        int o2 = cOff + 2 * ldc;
+        int o3 = cOff + 3 * ldc;
+        int o4 = cOff + 4 * ldc;
+        int o5 = cOff + 5 * ldc;
+        int o6 = cOff + 6 * ldc;
+        int o7 = cOff + 7 * ldc;
+        FloatVector c00 = accumulate ? FloatVector.fromArray(F, c, o0) : FloatVector.zero(F);
+        FloatVector c01 = accumulate ? FloatVector.fromArray(F, c, o0 + L) : FloatVector.zero(F);
+        FloatVector c02 = accumulate ? FloatVector.fromArray(F, c, o0 + 2 * L) : FloatVector.zero(F);
+        FloatVector c10 = accumulate ? FloatVector.fromArray(F, c, o1) : FloatVector.zero(F);
+        FloatVector c11 = accumulate ? FloatVector.fromArray(F, c, o1 + L) : FloatVector.zero(F);
+        FloatVector c12 = accumulate ? FloatVector.fromArray(F, c, o1 + 2 * L) : FloatVector.zero(F);
+        FloatVector c20 = accumulate ? FloatVector.fromArray(F, c, o2) : FloatVector.zero(F);
+        FloatVector c21 = accumulate ? FloatVector.fromArray(F, c, o2 + L) : FloatVector.zero(F);
+        FloatVector c22 = accumulate ? FloatVector.fromArray(F, c, o2 + 2 * L) : FloatVector.zero(F);
+        FloatVector c30 = accumulate ? FloatVector.fromArray(F, c, o3) : FloatVector.zero(F);
+        FloatVector c31 = accumulate ? FloatVector.fromArray(F, c, o3 + L) : FloatVector.zero(F);
+        FloatVector c32 = accumulate ? FloatVector.fromArray(F, c, o3 + 2 * L) : FloatVector.zero(F);
+        FloatVector c40 = accumulate ? FloatVector.fromArray(F, c, o4) : FloatVector.zero(F);
+        FloatVector c41 = accumulate ? FloatVector.fromArray(F, c, o4 + L) : FloatVector.zero(F);
+        FloatVector c42 = accumulate ? FloatVector.fromArray(F, c, o4 + 2 * L) : FloatVector.zero(F);
+        FloatVector c50 = accumulate ? FloatVector.fromArray(F, c, o5) : FloatVector.zero(F);
+        FloatVector c51 = accumulate ? FloatVector.fromArray(F, c, o5 + L) : FloatVector.zero(F);
+        FloatVector c52 = accumulate ? FloatVector.fromArray(F, c, o5 + 2 * L) : FloatVector.zero(F);
+        FloatVector c60 = accumulate ? FloatVector.fromArray(F, c, o6) : FloatVector.zero(F);
+        FloatVector c61 = accumulate ? FloatVector.fromArray(F, c, o6 + L) : FloatVector.zero(F);
+        FloatVector c62 = accumulate ? FloatVector.fromArray(F, c, o6 + 2 * L) : FloatVector.zero(F);
+        FloatVector c70 = accumulate ? FloatVector.fromArray(F, c, o7) : FloatVector.zero(F);
+        FloatVector c71 = accumulate ? FloatVector.fromArray(F, c, o7 + L) : FloatVector.zero(F);
+        FloatVector c72 = accumulate ? FloatVector.fromArray(F, c, o7 + 2 * L) : FloatVector.zero(F);
+        int a1 = a0 + 1 * lda;
+        int a2 = a0 + 2 * lda;
+        int a3 = a0 + 3 * lda;
+        int a4 = a0 + 4 * lda;
+        int a5 = a0 + 5 * lda;
+        int a6 = a0 + 6 * lda;
+        int a7 = a0 + 7 * lda;
         for (int kk = 0; kk < kLen; kk++) {
             int bo = bOff + kk * NR;
             FloatVector b0 = FloatVector.fromArray(F, bp, bo);
             FloatVector b1 = FloatVector.fromArray(F, bp, bo + L);
-            FloatVector x = FloatVector.broadcast(F, a[a0 + kk]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(F, a[a1 + kk]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(F, a[a2 + kk]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(F, a[a3 + kk]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(F, a[a4 + kk]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(F, a[a5 + kk]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
+            FloatVector b2 = FloatVector.fromArray(F, bp, bo + 2 * L);
+            FloatVector x0 = FloatVector.broadcast(F, a[a0 + kk]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            c02 = x0.fma(b2, c02);
+            FloatVector x1 = FloatVector.broadcast(F, a[a1 + kk]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            c12 = x1.fma(b2, c12);
+            FloatVector x2 = FloatVector.broadcast(F, a[a2 + kk]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            c22 = x2.fma(b2, c22);
+            FloatVector x3 = FloatVector.broadcast(F, a[a3 + kk]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            c32 = x3.fma(b2, c32);
+            FloatVector x4 = FloatVector.broadcast(F, a[a4 + kk]);
+            c40 = x4.fma(b0, c40);
+            c41 = x4.fma(b1, c41);
+            c42 = x4.fma(b2, c42);
+            FloatVector x5 = FloatVector.broadcast(F, a[a5 + kk]);
+            c50 = x5.fma(b0, c50);
+            c51 = x5.fma(b1, c51);
+            c52 = x5.fma(b2, c52);
+            FloatVector x6 = FloatVector.broadcast(F, a[a6 + kk]);
+            c60 = x6.fma(b0, c60);
+            c61 = x6.fma(b1, c61);
+            c62 = x6.fma(b2, c62);
+            FloatVector x7 = FloatVector.broadcast(F, a[a7 + kk]);
+            c70 = x7.fma(b0, c70);
+            c71 = x7.fma(b1, c71);
+            c72 = x7.fma(b2, c72);
         }
-        c00.intoArray(c, cOff);
-        c01.intoArray(c, cOff + L);
+        c00.intoArray(c, o0);
+        c01.intoArray(c, o0 + L);
+        c02.intoArray(c, o0 + 2 * L);
         c10.intoArray(c, o1);
         c11.intoArray(c, o1 + L);
+        c12.intoArray(c, o1 + 2 * L);
         c20.intoArray(c, o2);
         c21.intoArray(c, o2 + L);
+        c22.intoArray(c, o2 + 2 * L);
         c30.intoArray(c, o3);
         c31.intoArray(c, o3 + L);
+        c32.intoArray(c, o3 + 2 * L);
         c40.intoArray(c, o4);
         c41.intoArray(c, o4 + L);
+        c42.intoArray(c, o4 + 2 * L);
         c50.intoArray(c, o5);
         c51.intoArray(c, o5 + L);
+        c52.intoArray(c, o5 + 2 * L);
+        c60.intoArray(c, o6);
+        c61.intoArray(c, o6 + L);
+        c62.intoArray(c, o6 + 2 * L);
+        c70.intoArray(c, o7);
+        c71.intoArray(c, o7 + L);
+        c72.intoArray(c, o7 + 2 * L);
     }
 }

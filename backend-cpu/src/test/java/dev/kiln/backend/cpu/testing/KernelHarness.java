@@ -55,6 +55,16 @@ public final class KernelHarness {
         return Arrays.asList(ctx.outputs);
     }
 
+    /**
+     * Executes an already compiled kernel for {@code node} (one built directly, say with a constant input or a
+     * forced code path) on {@code inputs}; returns its first output.
+     */
+    public static Tensor executeOne(Kernel kernel, Node node, int opset, List<? extends RuntimeValue> inputs) {
+        Context ctx = new Context(node, opset, inputs);
+        kernel.execute(ctx);
+        return (Tensor) ctx.outputs[0];
+    }
+
     /** Convenience for single-output float nodes. */
     public static Tensor runOne(Node node, RuntimeValue... inputs) {
         return (Tensor) run(node, inputs).get(0);

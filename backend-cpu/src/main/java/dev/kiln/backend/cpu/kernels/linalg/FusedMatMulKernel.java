@@ -8,13 +8,15 @@ import dev.kiln.api.tensor.DType;
 import dev.kiln.api.tensor.Tensor;
 import dev.kiln.backend.cpu.CpuExecution;
 import dev.kiln.backend.cpu.kernels.math.FloatActivations;
+import dev.kiln.backend.cpu.simd.Simd;
 
 /**
  * {@code dev.kiln::FusedMatMul(A, B, bias?)}: float32 MatMul, plus a bias along the last axis and an
  * activation, applied to each block of rows right after the product while it is in cache. The
  * runtime's fusion pass makes these nodes from MatMul, Add and activation chains; attribute
  * {@code activation} names the ONNX activation op ("" for none) and the node carries that op's own
- * attributes (Gelu's {@code approximate}, LeakyRelu's {@code alpha}).
+ * attributes (Gelu's {@code approximate}, LeakyRelu's {@code alpha}). A constant weight goes through the
+ * SIMD GEMM when the SIMD kernels are on (see {@link MatMulKernel}), with bias and activation as its epilogue.
  */
 final class FusedMatMulKernel implements Kernel {
     static final String OP = "FusedMatMul";
@@ -22,7 +24,12 @@ final class FusedMatMulKernel implements Kernel {
     private final FloatActivations.InPlace activation;
 
     FusedMatMulKernel(KernelRequest request, CpuExecution execution) {
-        this.product = new MatMulKernel(request, execution);
+        this(request, execution, Simd.enabled());
+    }
+
+    /** {@code simd} false runs the product through OpenBLAS even when the SIMD kernels are on (tests of that path). */
+    FusedMatMulKernel(KernelRequest request, CpuExecution execution, boolean simd) {
+        this.product = new MatMulKernel(request, execution, simd);
         String act = request.node().getString("activation", "");
         this.activation = act.isEmpty() ? null : FloatActivations.of(act, request.node()).orElseThrow(() ->
                 new UnsupportedOpException(OP, request.node().domain(), request.opsetVersion(), "activation '" + act + "' is not one the CPU backend fuses"));
@@ -51,6 +58,7 @@ final class FusedMatMulKernel implements Kernel {
                 }
             }
             if (act != null) {
+                // the one activation call of the fused product (SIMD GEMM and OpenBLAS alike)
                 act.apply(c, off, off + cols);
             }
         };

@@ -11,11 +11,13 @@ import dev.kiln.api.tensor.DType;
 import dev.kiln.api.tensor.Shape;
 import dev.kiln.api.tensor.Tensor;
 import dev.kiln.backend.cpu.CpuExecution;
+import dev.kiln.backend.cpu.simd.Simd;
 
 /**
  * Gemm: {@code Y = alpha * op(A) * op(B) + beta * C} with C broadcast to (M, N). Floating types go through
  * OpenBLAS (float16/bfloat16 via float32); 32/64-bit integers use a direct loop with alpha and beta
- * truncated to integers. A constant float32 B is copied to native memory once at compile time.
+ * truncated to integers. A constant float32 B is prepared once at compile time ({@link ConstantWeight}: panels
+ * for the SIMD GEMM when the SIMD kernels are on, else a native copy for OpenBLAS).
  */
 final class GemmKernel implements Kernel {
     private final float alpha;
@@ -23,10 +25,14 @@ final class GemmKernel implements Kernel {
     private final boolean transA;
     private final boolean transB;
     private final CpuExecution execution;
-    private final Tensor constantB;
-    private final Blas.NativeFloats packedB;
+    private final ConstantWeight constantB;
 
     GemmKernel(KernelRequest request, CpuExecution execution) {
+        this(request, execution, Simd.enabled());
+    }
+
+    /** {@code simd} false keeps a constant B for OpenBLAS even when the SIMD kernels are on (tests of that path). */
+    GemmKernel(KernelRequest request, CpuExecution execution, boolean simd) {
         Node node = request.node();
         this.alpha = node.getFloat("alpha", 1f);
         this.beta = node.getFloat("beta", 1f);
@@ -35,11 +41,11 @@ final class GemmKernel implements Kernel {
         this.execution = execution;
         Tensor b = request.constantInputs().get(1);
         if (b != null && b.isHost() && b.dtype() == DType.FLOAT && b.rank() == 2) {
-            this.constantB = b;
-            this.packedB = Blas.pack(b.floatData(), 0, b.size());
+            int k = (int) (transB ? b.dim(1) : b.dim(0));
+            int n = (int) (transB ? b.dim(0) : b.dim(1));
+            this.constantB = ConstantWeight.prepare(b, transB, k, n, simd);
         } else {
             this.constantB = null;
-            this.packedB = null;
         }
     }
 
@@ -72,10 +78,14 @@ final class GemmKernel implements Kernel {
             case FLOAT, FLOAT16, BFLOAT16 -> {
                 float[] out = a.dtype() == DType.FLOAT ? y.floatData() : new float[m * n];
                 float[] av = TensorArrays.floats(a);
-                Blas.Floats bOperand = packedB != null && b.data() == constantB.data()
-                        ? Blas.Floats.of(packedB, 0, ldb) : Blas.Floats.of(TensorArrays.floats(b), 0, ldb);
-                Blas.sgemm(execution, transA, transB, m, n, k, alpha, Blas.Floats.of(av, 0, lda), bOperand, out, 0, n,
-                        cStrides == null ? null : biasEpilogue(TensorArrays.floats(c), cStrides, beta));
+                Blas.Epilogue bias = cStrides == null ? null : biasEpilogue(TensorArrays.floats(c), cStrides, beta);
+                if (constantB != null && constantB.isFor(b)) {
+                    // the prepared product has no alpha: scale each finished piece before adding beta * C
+                    constantB.multiply(execution, transA, m, av, 0, lda, out, 0, n, alpha == 1f ? bias : scaled(alpha, bias));
+                } else {
+                    Blas.sgemm(execution, transA, transB, m, n, k, alpha, Blas.Floats.of(av, 0, lda),
+                            Blas.Floats.of(TensorArrays.floats(b), 0, ldb), out, 0, n, bias);
+                }
                 TensorArrays.store(out, y);
             }
             case DOUBLE -> {
@@ -114,6 +124,18 @@ final class GemmKernel implements Kernel {
                 for (int j = 0; j < cols; j++) {
                     out[off + j] += beta * cv[base + j * colStride];
                 }
+            }
+        };
+    }
+
+    /** Multiplies each finished piece by alpha, then runs {@code then} (may be null) on it. */
+    private static Blas.Epilogue scaled(float alpha, Blas.Epilogue then) {
+        return (out, off, row, col0, cols) -> {
+            for (int j = 0; j < cols; j++) {
+                out[off + j] *= alpha;
+            }
+            if (then != null) {
+                then.apply(out, off, row, col0, cols);
             }
         };
     }

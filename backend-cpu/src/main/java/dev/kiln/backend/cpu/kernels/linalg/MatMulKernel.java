@@ -8,26 +8,32 @@ import dev.kiln.api.spi.KernelRequest;
 import dev.kiln.api.tensor.DType;
 import dev.kiln.api.tensor.Tensor;
 import dev.kiln.backend.cpu.CpuExecution;
+import dev.kiln.backend.cpu.simd.Simd;
 
 /**
  * MatMul (numpy semantics): float32 and float64 through OpenBLAS, float16/bfloat16 through float32, and
- * 32/64-bit integers (wrapping) with a direct loop. A constant float32 B without batch dimensions is copied
- * to native memory once at compile time.
+ * 32/64-bit integers (wrapping) with a direct loop. A constant float32 B without batch dimensions is prepared
+ * once at compile time ({@link ConstantWeight}): packed into panels for the SIMD GEMM when the SIMD kernels are
+ * on, else copied to native memory for OpenBLAS.
  */
 final class MatMulKernel implements Kernel {
     private final CpuExecution execution;
-    private final Tensor constantB;
-    private final Blas.NativeFloats packedB;
+    private final ConstantWeight constantB;
 
     MatMulKernel(KernelRequest request, CpuExecution execution) {
+        this(request, execution, Simd.enabled());
+    }
+
+    /** {@code simd} false keeps a constant B for OpenBLAS even when the SIMD kernels are on (tests of that path). */
+    MatMulKernel(KernelRequest request, CpuExecution execution, boolean simd) {
         this.execution = execution;
         Tensor b = request.constantInputs().get(1);
         if (b != null && b.isHost() && b.dtype() == DType.FLOAT && b.rank() <= 2) {
-            this.constantB = b;
-            this.packedB = Blas.pack(b.floatData(), 0, b.size());
+            int k = (int) b.dim(0);
+            int n = b.rank() == 2 ? (int) b.dim(1) : 1;
+            this.constantB = ConstantWeight.prepare(b, false, k, n, simd);
         } else {
             this.constantB = null;
-            this.packedB = null;
         }
     }
 
@@ -59,8 +65,8 @@ final class MatMulKernel implements Kernel {
         switch (a.dtype()) {
             case FLOAT, FLOAT16, BFLOAT16 -> {
                 float[] out = a.dtype() == DType.FLOAT ? y.floatData() : new float[y.size()];
-                boolean packed = packedB != null && b.data() == constantB.data();
-                multiplyFloats(execution, s, TensorArrays.floats(a), TensorArrays.floats(b), packed ? packedB : null, out,
+                boolean packed = constantB != null && constantB.isFor(b);
+                multiplyFloats(execution, s, TensorArrays.floats(a), TensorArrays.floats(b), packed ? constantB : null, out,
                         a.dtype() == DType.FLOAT ? epilogue : null);
                 TensorArrays.store(out, y);
             }
@@ -72,11 +78,15 @@ final class MatMulKernel implements Kernel {
         return y;
     }
 
-    static void multiplyFloats(CpuExecution execution, MatMulShape s, float[] a, float[] b, Blas.NativeFloats packedB, float[] y,
+    static void multiplyFloats(CpuExecution execution, MatMulShape s, float[] a, float[] b, ConstantWeight packedB, float[] y,
                                Blas.Epilogue epilogue) {
         if (s.sharedB) {
-            Blas.Floats bOperand = packedB != null ? Blas.Floats.of(packedB, 0, s.n) : Blas.Floats.of(b, 0, s.n);
-            Blas.sgemm(execution, false, false, s.batch() * s.m, s.n, s.k, 1f, Blas.Floats.of(a, 0, s.k), bOperand, y, 0, s.n, epilogue);
+            if (packedB != null) {
+                packedB.multiply(execution, false, s.batch() * s.m, a, 0, s.k, y, 0, s.n, epilogue);
+            } else {
+                Blas.sgemm(execution, false, false, s.batch() * s.m, s.n, s.k, 1f, Blas.Floats.of(a, 0, s.k),
+                        Blas.Floats.of(b, 0, s.n), y, 0, s.n, epilogue);
+            }
             return;
         }
         int outStride = s.m * s.n;
