@@ -52,6 +52,14 @@ public final class SimdGemm {
     }
 
     /**
+     * Rows of the register tile: a product whose row count is not a multiple of it runs its last rows through
+     * a much slower one-row path, which a caller may avoid by overlapping the last tile with the one before.
+     */
+    public static int tileRows() {
+        return MR;
+    }
+
+    /**
      * {@code c[cOff + i * ldc + j] = sum_kk a[aOff + i * lda + kk] * b(kk, j)} for i < m, j < b.n(), then
      * {@code epilogue} (may be null) on every finished row piece. {@code execution} may be null to stay on the
      * calling thread.
