@@ -1,0 +1,218 @@
+package dev.kiln.backend.cpu.simd;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Float32 scaled dot-product attention for one (batch, head, block of query rows) with explicit SIMD: the
+ * body of {@code dev.kiln::MultiHeadAttention} when {@link Simd#enabled()}. Refers to
+ * {@code jdk.incubator.vector}: call only after that check.
+ *
+ * <p>Per block: the query rows (pre-multiplied by the scale) are copied into a zero-padded block of four-row
+ * groups, K^T and V of the head into zero-padded panels. S = (scale Q) K^T is computed by a register-blocked
+ * tile (four query rows by two vectors of keys: each step broadcasts four Q elements and does eight FMAs
+ * against two vectors of K^T), then each score row gets its mask row added (padding keys get -infinity),
+ * its maximum, and {@link SimdMath#expShiftedSum} (weights below 2^-64 flushed to 0, as in the plain path).
+ * O = P V uses the same tile with vectors along the head dimension, then each row is divided by its sum.
+ *
+ * <p>Thread-safe: scratch is per thread and reused across calls. Results agree with the plain-Java
+ * kernel to float32 rounding (the order of the sums differs), not bit for bit.
+ */
+public final class SimdAttention {
+    private static final VectorSpecies<Float> F = SimdShape.FLOATS;
+    private static final int L = F.length();
+    /** Tile width: two vectors. Key panels and head-dimension panels are padded to a multiple of it. */
+    private static final int W = 2 * L;
+    /** Tile height: query rows per tile. The query block is padded to a multiple of it. */
+    private static final int R = 4;
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private SimdAttention() {
+    }
+
+    /**
+     * Writes the attention output of query rows {@code [i0, i0 + n)} of head h in batch b into {@code out}.
+     * q and out are packed [B, Sq, width], k and v [B, Sk, width], width = heads * d. The additive mask is
+     * null, or read as {@code mask[maskOffset + i * maskQueryStride + j * maskKeyStride]} for block row i
+     * (0-based) and key j (strides may be 0 where the mask broadcasts).
+     */
+    public static void attend(float[] q, float[] k, float[] v, float[] out, float scale, float[] mask, int maskOffset,
+                              int maskQueryStride, int maskKeyStride, int b, int h, int i0, int n, int sq, int sk, int d,
+                              int width) {
+        int rows = roundUp(n, R);
+        int keys = roundUp(sk, W);
+        int dims = roundUp(d, W);
+        Scratch s = SCRATCH.get();
+        s.ensure(n, rows, keys, d, dims, sk);
+        packQuery(q, (b * sq + i0) * width + h * d, width, n, d, scale, s.q);
+        int kvBase = b * sk * width + h * d;
+        packKeysTransposed(k, kvBase, width, sk, d, keys, s.kt);
+        packValues(v, kvBase, width, sk, d, dims, s.v);
+        float[] scores = s.scores;
+        for (int i = 0; i < rows; i += R) {
+            for (int j = 0; j < keys; j += W) {
+                tile(s.q, i * d, d, s.kt, j, keys, d, scores, i * keys + j, keys);
+            }
+        }
+        float[] maskRow = s.maskRow;
+        boolean rowPerQuery = mask != null && maskQueryStride != 0;
+        if (!rowPerQuery) {
+            fillMaskRow(maskRow, mask, maskOffset, maskKeyStride, sk, keys);
+        }
+        float[] inverse = s.inverse;
+        for (int i = 0; i < n; i++) {
+            if (rowPerQuery) {
+                fillMaskRow(maskRow, mask, maskOffset + i * maskQueryStride, maskKeyStride, sk, keys);
+            }
+            int row = i * keys;
+            float max = addAndMax(scores, row, maskRow, keys);
+            inverse[i] = 1f / SimdMath.expShiftedSum(scores, row, scores, row, keys, max);
+        }
+        float[] o = s.out;
+        for (int i = 0; i < rows; i += R) {
+            for (int c = 0; c < dims; c += W) {
+                tile(scores, i * keys, keys, s.v, c, dims, sk, o, i * dims + c, dims);
+            }
+        }
+        int outBase = (b * sq + i0) * width + h * d;
+        for (int i = 0; i < n; i++) {
+            SimdMath.scale(o, i * dims, d, inverse[i]);
+            System.arraycopy(o, i * dims, out, outBase + i * width, d);
+        }
+    }
+
+    /**
+     * The register-blocked product: {@code c[cOff + r * cStride + x] = sum over t < depth of
+     * a[aOff + r * aRow + t] * b[bOff + t * bStride + x]} for r in [0, 4), x in [0, 2 lanes).
+     * A small method on purpose: C2 compiles it early and keeps the eight accumulators in registers.
+     */
+    private static void tile(float[] a, int aOff, int aRow, float[] b, int bOff, int bStride, int depth, float[] c, int cOff,
+                             int cStride) {
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c01 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F);
+        FloatVector c11 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F);
+        FloatVector c21 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F);
+        FloatVector c31 = FloatVector.zero(F);
+        int a0 = aOff;
+        int a1 = aOff + aRow;
+        int a2 = aOff + 2 * aRow;
+        int a3 = aOff + 3 * aRow;
+        int bi = bOff;
+        for (int t = 0; t < depth; t++, bi += bStride) {
+            FloatVector b0 = FloatVector.fromArray(F, b, bi);
+            FloatVector b1 = FloatVector.fromArray(F, b, bi + L);
+            FloatVector x = FloatVector.broadcast(F, a[a0 + t]);
+            c00 = b0.fma(x, c00);
+            c01 = b1.fma(x, c01);
+            x = FloatVector.broadcast(F, a[a1 + t]);
+            c10 = b0.fma(x, c10);
+            c11 = b1.fma(x, c11);
+            x = FloatVector.broadcast(F, a[a2 + t]);
+            c20 = b0.fma(x, c20);
+            c21 = b1.fma(x, c21);
+            x = FloatVector.broadcast(F, a[a3 + t]);
+            c30 = b0.fma(x, c30);
+            c31 = b1.fma(x, c31);
+        }
+        c00.intoArray(c, cOff);
+        c01.intoArray(c, cOff + L);
+        c10.intoArray(c, cOff + cStride);
+        c11.intoArray(c, cOff + cStride + L);
+        c20.intoArray(c, cOff + 2 * cStride);
+        c21.intoArray(c, cOff + 2 * cStride + L);
+        c30.intoArray(c, cOff + 3 * cStride);
+        c31.intoArray(c, cOff + 3 * cStride + L);
+    }
+
+    /** {@code row += mask} over the padded row, returning the maximum. */
+    private static float addAndMax(float[] scores, int row, float[] mask, int keys) {
+        FloatVector max = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        for (int j = 0; j < keys; j += L) {
+            FloatVector x = FloatVector.fromArray(F, scores, row + j).add(FloatVector.fromArray(F, mask, j));
+            x.intoArray(scores, row + j);
+            max = max.max(x);
+        }
+        return max.reduceLanes(VectorOperators.MAX);
+    }
+
+    /** The mask row for one query (0 without a mask), with -infinity for the padding keys [sk, keys). */
+    private static void fillMaskRow(float[] row, float[] mask, int offset, int keyStride, int sk, int keys) {
+        if (mask == null) {
+            Arrays.fill(row, 0, sk, 0f);
+        } else if (keyStride == 1) {
+            System.arraycopy(mask, offset, row, 0, sk);
+        } else {
+            for (int j = 0; j < sk; j++) {
+                row[j] = mask[offset + j * keyStride];
+            }
+        }
+        Arrays.fill(row, sk, keys, Float.NEGATIVE_INFINITY);
+    }
+
+    /** Query rows times scale into [rows][d] (rows past n stay 0 from {@link Scratch#ensure}). */
+    private static void packQuery(float[] q, int base, int width, int n, int d, float scale, float[] dst) {
+        for (int i = 0; i < n; i++) {
+            int src = base + i * width;
+            for (int c = 0; c < d; c++) {
+                dst[i * d + c] = q[src + c] * scale;
+            }
+        }
+    }
+
+    /** K^T of the head into [d][keys], zero beyond sk. */
+    private static void packKeysTransposed(float[] k, int base, int width, int sk, int d, int keys, float[] dst) {
+        for (int j = 0; j < sk; j++) {
+            int src = base + j * width;
+            for (int c = 0; c < d; c++) {
+                dst[c * keys + j] = k[src + c];
+            }
+        }
+        for (int c = 0; c < d; c++) {
+            Arrays.fill(dst, c * keys + sk, (c + 1) * keys, 0f);
+        }
+    }
+
+    /** V of the head into [sk][dims], zero beyond d. */
+    private static void packValues(float[] v, int base, int width, int sk, int d, int dims, float[] dst) {
+        for (int j = 0; j < sk; j++) {
+            System.arraycopy(v, base + j * width, dst, j * dims, d);
+            Arrays.fill(dst, j * dims + d, (j + 1) * dims, 0f);
+        }
+    }
+
+    private static int roundUp(int x, int m) {
+        return (x + m - 1) / m * m;
+    }
+
+    /** Per-thread buffers, grown on demand and kept. */
+    private static final class Scratch {
+        float[] q = new float[0];
+        float[] kt = new float[0];
+        float[] v = new float[0];
+        float[] scores = new float[0];
+        float[] out = new float[0];
+        float[] maskRow = new float[0];
+        float[] inverse = new float[0];
+
+        void ensure(int n, int rows, int keys, int d, int dims, int sk) {
+            q = grow(q, rows * d);
+            // the padding query rows must be finite: they flow through the tiles (their results are dropped)
+            Arrays.fill(q, n * d, rows * d, 0f);
+            kt = grow(kt, d * keys);
+            v = grow(v, sk * dims);
+            scores = grow(scores, rows * keys);
+            out = grow(out, rows * dims);
+            maskRow = grow(maskRow, keys);
+            inverse = grow(inverse, rows);
+        }
+
+        private static float[] grow(float[] have, int size) {
+            return have.length >= size ? have : new float[size];
+        }
+    }
+}
