@@ -10,12 +10,13 @@ import jdk.incubator.vector.VectorSpecies;
  * body of {@code dev.kiln::MultiHeadAttention} when {@link Simd#enabled()}. Refers to
  * {@code jdk.incubator.vector}: call only after that check.
  *
- * <p>Per block: the query rows (pre-multiplied by the scale) are copied into a zero-padded block of four-row
- * groups, K^T and V of the head into zero-padded panels. S = (scale Q) K^T is computed by a register-blocked
- * tile (four query rows by two vectors of keys: each step broadcasts four Q elements and does eight FMAs
- * against two vectors of K^T), then each score row gets its mask row added (padding keys get -infinity),
+ * <p>Per block: K^T of the head is copied into a zero-padded panel. S = Q K^T is computed by a
+ * register-blocked tile (four query rows by two vectors of keys: each step broadcasts four Q elements, read
+ * in place, and does eight FMAs against two vectors of K^T; a last partial group of rows goes through a
+ * zero-padded copy), then each score row is scaled, gets its mask row added (padding keys get -infinity),
  * its maximum, and {@link SimdMath#expShiftedSum} (weights below 2^-64 flushed to 0, as in the plain path).
- * O = P V uses the same tile with vectors along the head dimension, then each row is divided by its sum.
+ * O = P V uses the same tile with vectors along the head dimension (V read in place when the head size is
+ * a multiple of two vectors, else from a zero-padded copy), then each row is divided by its sum.
  *
  * <p>Thread-safe: scratch is per thread and reused across calls. Results agree with the plain-Java
  * kernel to float32 rounding (the order of the sums differs), not bit for bit.
@@ -45,15 +46,22 @@ public final class SimdAttention {
         int keys = roundUp(sk, W);
         int dims = roundUp(d, W);
         Scratch s = SCRATCH.get();
-        s.ensure(n, rows, keys, d, dims, sk);
-        packQuery(q, (b * sq + i0) * width + h * d, width, n, d, scale, s.q);
+        s.ensure(rows, keys, d, dims, sk);
+        int qBase = (b * sq + i0) * width + h * d;
         int kvBase = b * sk * width + h * d;
         packKeysTransposed(k, kvBase, width, sk, d, keys, s.kt);
-        packValues(v, kvBase, width, sk, d, dims, s.v);
         float[] scores = s.scores;
-        for (int i = 0; i < rows; i += R) {
+        int full = n / R * R;
+        for (int i = 0; i < full; i += R) {
             for (int j = 0; j < keys; j += W) {
-                tile(s.q, i * d, d, s.kt, j, keys, d, scores, i * keys + j, keys);
+                tile(q, qBase + i * width, width, s.kt, j, keys, d, scores, i * keys + j, keys);
+            }
+        }
+        if (full < n) {
+            // the last, partial group of query rows through a zero-padded copy (rows past n must stay finite)
+            packRows(q, qBase + full * width, width, n - full, d, s.q);
+            for (int j = 0; j < keys; j += W) {
+                tile(s.q, 0, d, s.kt, j, keys, d, scores, full * keys + j, keys);
             }
         }
         float[] maskRow = s.maskRow;
@@ -67,19 +75,28 @@ public final class SimdAttention {
                 fillMaskRow(maskRow, mask, maskOffset + i * maskQueryStride, maskKeyStride, sk, keys);
             }
             int row = i * keys;
-            float max = addAndMax(scores, row, maskRow, keys);
+            float max = scaleAddAndMax(scores, row, scale, maskRow, keys);
             inverse[i] = 1f / SimdMath.expShiftedSum(scores, row, scores, row, keys, max);
+        }
+        // V in place when the head dimension fills whole tiles, else a zero-padded copy
+        float[] vs = v;
+        int vOff = kvBase;
+        int vStride = width;
+        if (dims != d) {
+            packValues(v, kvBase, width, sk, d, dims, s.v);
+            vs = s.v;
+            vOff = 0;
+            vStride = dims;
         }
         float[] o = s.out;
         for (int i = 0; i < rows; i += R) {
             for (int c = 0; c < dims; c += W) {
-                tile(scores, i * keys, keys, s.v, c, dims, sk, o, i * dims + c, dims);
+                tile(scores, i * keys, keys, vs, vOff + c, vStride, sk, o, i * dims + c, dims);
             }
         }
-        int outBase = (b * sq + i0) * width + h * d;
         for (int i = 0; i < n; i++) {
             SimdMath.scale(o, i * dims, d, inverse[i]);
-            System.arraycopy(o, i * dims, out, outBase + i * width, d);
+            System.arraycopy(o, i * dims, out, qBase + i * width, d);
         }
     }
 
@@ -129,11 +146,12 @@ public final class SimdAttention {
         c31.intoArray(c, cOff + 3 * cStride + L);
     }
 
-    /** {@code row += mask} over the padded row, returning the maximum. */
-    private static float addAndMax(float[] scores, int row, float[] mask, int keys) {
+    /** {@code row = row * scale + mask} over the padded row, returning the maximum. */
+    private static float scaleAddAndMax(float[] scores, int row, float scale, float[] mask, int keys) {
         FloatVector max = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        FloatVector factor = FloatVector.broadcast(F, scale);
         for (int j = 0; j < keys; j += L) {
-            FloatVector x = FloatVector.fromArray(F, scores, row + j).add(FloatVector.fromArray(F, mask, j));
+            FloatVector x = FloatVector.fromArray(F, scores, row + j).fma(factor, FloatVector.fromArray(F, mask, j));
             x.intoArray(scores, row + j);
             max = max.max(x);
         }
@@ -154,13 +172,11 @@ public final class SimdAttention {
         Arrays.fill(row, sk, keys, Float.NEGATIVE_INFINITY);
     }
 
-    /** Query rows times scale into [rows][d] (rows past n stay 0 from {@link Scratch#ensure}). */
-    private static void packQuery(float[] q, int base, int width, int n, int d, float scale, float[] dst) {
+    /** Up to four query rows into a zero-padded [4][d] group. */
+    private static void packRows(float[] q, int base, int width, int n, int d, float[] dst) {
+        Arrays.fill(dst, 0, R * d, 0f);
         for (int i = 0; i < n; i++) {
-            int src = base + i * width;
-            for (int c = 0; c < d; c++) {
-                dst[i * d + c] = q[src + c] * scale;
-            }
+            System.arraycopy(q, base + i * width, dst, i * d, d);
         }
     }
 
@@ -199,10 +215,8 @@ public final class SimdAttention {
         float[] maskRow = new float[0];
         float[] inverse = new float[0];
 
-        void ensure(int n, int rows, int keys, int d, int dims, int sk) {
-            q = grow(q, rows * d);
-            // the padding query rows must be finite: they flow through the tiles (their results are dropped)
-            Arrays.fill(q, n * d, rows * d, 0f);
+        void ensure(int rows, int keys, int d, int dims, int sk) {
+            q = grow(q, R * d);
             kt = grow(kt, d * keys);
             v = grow(v, sk * dims);
             scores = grow(scores, rows * keys);

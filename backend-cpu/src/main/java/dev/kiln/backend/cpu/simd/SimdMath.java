@@ -35,8 +35,6 @@ public final class SimdMath {
     private static final int ROUNDER_BITS = Float.floatToRawIntBits(ROUNDER);
     private static final float MIN_ARG = -104f;
     private static final float MAX_ARG = 89f;
-    /** Softmax arguments (at most 0) clamp here, where 2^k is one normal float. */
-    private static final float SOFTMAX_MIN_ARG = -87f;
     /** Softmax weights below 2^(this - 127) are flushed to 0 (they would only feed subnormal products). */
     private static final int MIN_BIASED_EXPONENT = 127 - 64;
 
@@ -84,18 +82,21 @@ public final class SimdMath {
     }
 
     /**
-     * The softmax exponential: e^(v - shift) for arguments at most 0 (clamped at -87, where one 2^k factor
-     * suffices), with weights below 2^-64 flushed to 0 (against a sum of at least 1 they are invisible, and
+     * The softmax exponential: e^(v - shift) for arguments at most 0 (one 2^k factor suffices), with
+     * weights below 2^-64 flushed to 0 (against a sum of at least 1 they are invisible, and
      * they would make later products with them run on subnormal numbers). NaN propagates.
      */
     public static FloatVector expShifted(FloatVector v, FloatVector shift) {
-        FloatVector x = v.sub(shift).max(SOFTMAX_MIN_ARG);
+        // no clamp: below -87 (down to -infinity) the biased exponent falls under the flush limit and the
+        // lane is cleared whatever the polynomial made of it; NaN keeps a large biased exponent and stays NaN
+        FloatVector x = v.sub(shift);
         FloatVector t = x.fma(LOG2E, ROUNDER);
         FloatVector kf = t.sub(ROUNDER);
         IntVector biased = t.reinterpretAsInts().sub(ROUNDER_BITS - 127);
+        // all ones where biased >= MIN_BIASED_EXPONENT, else 0: integer lanes only (no mask, no blend)
+        IntVector keep = biased.sub(MIN_BIASED_EXPONENT).not().lanewise(VectorOperators.ASHR, 31);
         FloatVector scale = biased.lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector e = expReducedMinus1(x, kf).add(1f).mul(scale);
-        return e.blend(0f, biased.compare(VectorOperators.LT, MIN_BIASED_EXPONENT).cast(F));
+        return expReducedMinus1(x, kf).add(1f).mul(scale).reinterpretAsInts().and(keep).reinterpretAsFloats();
     }
 
     /** e^r - 1 where r = x - k ln2 (|r| <= ln2/2): degree-7 Taylor polynomial by Horner. */
