@@ -130,20 +130,35 @@ public final class SimdMath {
      * {@link #expShifted}), returning the sum of the written values; y may be x. shift must be at least every x.
      */
     public static float expShiftedSum(float[] x, int xOff, float[] y, int yOff, int n, float shift) {
+        return expSum(x, xOff, y, yOff, n, shift, true);
+    }
+
+    /**
+     * {@code y[yOff + i] = e^(x[xOff + i] - shift)} by {@link #exp(FloatVector)} (full range, nothing flushed),
+     * returning the sum of the written values; y may be x (same offsets). For softmax rows with shift their maximum.
+     */
+    public static float expSum(float[] x, int xOff, float[] y, int yOff, int n, float shift) {
+        return expSum(x, xOff, y, yOff, n, shift, false);
+    }
+
+    private static float expSum(float[] x, int xOff, float[] y, int yOff, int n, float shift, boolean flush) {
         FloatVector s = FloatVector.broadcast(F, shift);
         FloatVector acc = FloatVector.zero(F);
         int i = 0;
         for (int end = n - LANES; i <= end; i += LANES) {
-            FloatVector e = expShifted(FloatVector.fromArray(F, x, xOff + i), s);
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+            FloatVector e = flush ? expShifted(v, s) : exp(v.sub(s));
             e.intoArray(y, yOff + i);
             acc = acc.add(e);
         }
         float sum = acc.reduceLanes(VectorOperators.ADD);
         if (i < n) {
+            // the tail through a staging vector whose unused lanes give e^-inf = 0
             float[] tail = new float[LANES];
             java.util.Arrays.fill(tail, Float.NEGATIVE_INFINITY);
             System.arraycopy(x, xOff + i, tail, 0, n - i);
-            FloatVector e = expShifted(FloatVector.fromArray(F, tail, 0), s);
+            FloatVector v = FloatVector.fromArray(F, tail, 0);
+            FloatVector e = flush ? expShifted(v, s) : exp(v.sub(s));
             e.intoArray(tail, 0);
             System.arraycopy(tail, 0, y, yOff + i, n - i);
             sum += e.reduceLanes(VectorOperators.ADD);
