@@ -102,17 +102,9 @@ class FusedAttentionOrtTest {
     }
 
     private static Tensor plainPath(Tensor q, Tensor k, Tensor v, Tensor mask, int heads, float scale) {
-        int b = (int) q.dims()[0];
-        int sq = (int) q.dims()[1];
-        int sk = (int) k.dims()[1];
-        int d = (int) q.dims()[2] / heads;
-        FusedAttentionKernel.MaskView view = mask == null ? null : FusedAttentionKernel.MaskView.of(mask, DType.FLOAT, b, heads, sq, sk);
-        float[] out = new float[(int) q.elementCount()];
         try (CpuExecution execution = new CpuExecution(2)) {
-            FusedAttentionKernel.attendFloats(execution, false, q.floatData(), k.floatData(), v.floatData(), out, scale, view, b, heads, sq,
-                    sk, d);
+            return Tensor.of(SimdAttentionTest.attend(execution, false, q, k, v, mask, heads, scale), q.dims());
         }
-        return Tensor.of(out, q.dims());
     }
 
     @Test

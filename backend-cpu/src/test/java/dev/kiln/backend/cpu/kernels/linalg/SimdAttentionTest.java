@@ -102,6 +102,11 @@ class SimdAttentionTest {
     }
 
     private static float[] run(boolean simd, Tensor q, Tensor k, Tensor v, Tensor mask, int heads, float scale) {
+        return attend(execution, simd, q, k, v, mask, heads, scale);
+    }
+
+    /** The float32 attention on the chosen path, called directly (no kernel context), output as an array. */
+    static float[] attend(CpuExecution execution, boolean simd, Tensor q, Tensor k, Tensor v, Tensor mask, int heads, float scale) {
         int b = (int) q.dims()[0];
         int sq = (int) q.dims()[1];
         int sk = (int) k.dims()[1];
