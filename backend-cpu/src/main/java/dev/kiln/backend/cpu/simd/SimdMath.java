@@ -61,8 +61,7 @@ public final class SimdMath {
             exp(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
         }
         if (i < n) {
-            float[] tail = new float[LANES];
-            System.arraycopy(x, xOff + i, tail, 0, n - i);
+            float[] tail = staged(x, xOff + i, n - i, 0f);
             exp(FloatVector.fromArray(F, tail, 0)).intoArray(tail, 0);
             System.arraycopy(tail, 0, y, yOff + i, n - i);
         }
@@ -154,9 +153,7 @@ public final class SimdMath {
         float sum = acc.reduceLanes(VectorOperators.ADD);
         if (i < n) {
             // the tail through a staging vector whose unused lanes give e^-inf = 0
-            float[] tail = new float[LANES];
-            java.util.Arrays.fill(tail, Float.NEGATIVE_INFINITY);
-            System.arraycopy(x, xOff + i, tail, 0, n - i);
+            float[] tail = staged(x, xOff + i, n - i, Float.NEGATIVE_INFINITY);
             FloatVector v = FloatVector.fromArray(F, tail, 0);
             FloatVector e = flush ? expShifted(v, s) : exp(v.sub(s));
             e.intoArray(tail, 0);
@@ -193,11 +190,18 @@ public final class SimdMath {
             gelu(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
         }
         if (i < n) {
-            float[] tail = new float[LANES];
-            System.arraycopy(x, xOff + i, tail, 0, n - i);
+            float[] tail = staged(x, xOff + i, n - i, 0f);
             gelu(FloatVector.fromArray(F, tail, 0)).intoArray(tail, 0);
             System.arraycopy(tail, 0, y, yOff + i, n - i);
         }
+    }
+
+    /** A lane-sized copy of the last {@code count} (< lanes) elements, the unused lanes set to {@code fill}. */
+    private static float[] staged(float[] x, int off, int count, float fill) {
+        float[] tail = new float[LANES];
+        java.util.Arrays.fill(tail, count, LANES, fill);
+        System.arraycopy(x, off, tail, 0, count);
+        return tail;
     }
 
     private static FloatVector gelu(FloatVector v) {
