@@ -11,8 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code jdk.incubator.vector}: call only after that check.
  *
  * <p>Per block: K^T of the head is copied into a zero-padded panel. S = Q K^T is computed by a
- * register-blocked tile (four query rows by two vectors of keys: each step broadcasts four Q elements, read
- * in place, and does eight FMAs against two vectors of K^T; a last partial group of rows goes through a
+ * register-blocked tile (six query rows by two vectors of keys: each step broadcasts six Q elements, read
+ * in place, and does twelve FMAs against two vectors of K^T; a last partial group of rows goes through a
  * zero-padded copy), then each score row is scaled, gets its mask row added (padding keys get -infinity),
  * its maximum, and {@link SimdMath#expShiftedSum} (weights below 2^-64 flushed to 0, as in the plain path).
  * O = P V uses the same tile with vectors along the head dimension (V read in place when the head size is
@@ -27,7 +27,7 @@ public final class SimdAttention {
     /** Tile width: two vectors. Key panels and head-dimension panels are padded to a multiple of it. */
     private static final int W = 2 * L;
     /** Tile height: query rows per tile. The query block is padded to a multiple of it. */
-    private static final int R = 4;
+    private static final int R = 6;
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private SimdAttention() {
@@ -102,8 +102,9 @@ public final class SimdAttention {
 
     /**
      * The register-blocked product: {@code c[cOff + r * cStride + x] = sum over t < depth of
-     * a[aOff + r * aRow + t] * b[bOff + t * bStride + x]} for r in [0, 4), x in [0, 2 lanes).
-     * A small method on purpose: C2 compiles it early and keeps the eight accumulators in registers.
+     * a[aOff + r * aRow + t] * b[bOff + t * bStride + x]} for r in [0, 6), x in [0, 2 lanes).
+     * A small method on purpose: C2 compiles it early and keeps the twelve accumulators in registers
+     * (with the two B vectors and a broadcast, 15 of AVX2's 16).
      */
     private static void tile(float[] a, int aOff, int aRow, float[] b, int bOff, int bStride, int depth, float[] c, int cOff,
                              int cStride) {
@@ -115,15 +116,20 @@ public final class SimdAttention {
         FloatVector c21 = FloatVector.zero(F);
         FloatVector c30 = FloatVector.zero(F);
         FloatVector c31 = FloatVector.zero(F);
-        int a0 = aOff;
+        FloatVector c40 = FloatVector.zero(F);
+        FloatVector c41 = FloatVector.zero(F);
+        FloatVector c50 = FloatVector.zero(F);
+        FloatVector c51 = FloatVector.zero(F);
         int a1 = aOff + aRow;
         int a2 = aOff + 2 * aRow;
         int a3 = aOff + 3 * aRow;
+        int a4 = aOff + 4 * aRow;
+        int a5 = aOff + 5 * aRow;
         int bi = bOff;
         for (int t = 0; t < depth; t++, bi += bStride) {
             FloatVector b0 = FloatVector.fromArray(F, b, bi);
             FloatVector b1 = FloatVector.fromArray(F, b, bi + L);
-            FloatVector x = FloatVector.broadcast(F, a[a0 + t]);
+            FloatVector x = FloatVector.broadcast(F, a[aOff + t]);
             c00 = b0.fma(x, c00);
             c01 = b1.fma(x, c01);
             x = FloatVector.broadcast(F, a[a1 + t]);
@@ -135,15 +141,24 @@ public final class SimdAttention {
             x = FloatVector.broadcast(F, a[a3 + t]);
             c30 = b0.fma(x, c30);
             c31 = b1.fma(x, c31);
+            x = FloatVector.broadcast(F, a[a4 + t]);
+            c40 = b0.fma(x, c40);
+            c41 = b1.fma(x, c41);
+            x = FloatVector.broadcast(F, a[a5 + t]);
+            c50 = b0.fma(x, c50);
+            c51 = b1.fma(x, c51);
         }
-        c00.intoArray(c, cOff);
-        c01.intoArray(c, cOff + L);
-        c10.intoArray(c, cOff + cStride);
-        c11.intoArray(c, cOff + cStride + L);
-        c20.intoArray(c, cOff + 2 * cStride);
-        c21.intoArray(c, cOff + 2 * cStride + L);
-        c30.intoArray(c, cOff + 3 * cStride);
-        c31.intoArray(c, cOff + 3 * cStride + L);
+        store(c00, c01, c, cOff);
+        store(c10, c11, c, cOff + cStride);
+        store(c20, c21, c, cOff + 2 * cStride);
+        store(c30, c31, c, cOff + 3 * cStride);
+        store(c40, c41, c, cOff + 4 * cStride);
+        store(c50, c51, c, cOff + 5 * cStride);
+    }
+
+    private static void store(FloatVector lo, FloatVector hi, float[] c, int off) {
+        lo.intoArray(c, off);
+        hi.intoArray(c, off + L);
     }
 
     /** {@code row = row * scale + mask} over the padded row, returning the maximum. */
@@ -172,7 +187,7 @@ public final class SimdAttention {
         Arrays.fill(row, sk, keys, Float.NEGATIVE_INFINITY);
     }
 
-    /** Up to four query rows into a zero-padded [4][d] group. */
+    /** The last, partial group of query rows into a zero-padded [R][d] group. */
     private static void packRows(float[] q, int base, int width, int n, int d, float[] dst) {
         Arrays.fill(dst, 0, R * d, 0f);
         for (int i = 0; i < n; i++) {
