@@ -10,6 +10,8 @@ import dev.kiln.api.tensor.DType;
 import dev.kiln.api.tensor.Shape;
 import dev.kiln.api.tensor.Tensor;
 import dev.kiln.backend.cpu.CpuExecution;
+import dev.kiln.backend.cpu.simd.Simd;
+import dev.kiln.backend.cpu.simd.SimdAttention;
 
 /**
  * {@code dev.kiln::MultiHeadAttention(q, k, v, mask?)}: scaled dot-product attention over heads packed in
@@ -18,8 +20,9 @@ import dev.kiln.backend.cpu.CpuExecution;
  * optional float32 additive mask broadcasts to [B, H, Sq, Sk]; the output is [B, Sq, H*D]. Attributes:
  * {@code num_heads} (H), {@code scale}.
  *
- * <p>Each (batch, head, block of query rows) is one task, computed by {@link AttentionBlock} in plain
- * vectorizable Java (no BLAS calls: these products are small); float64 takes a direct loop.
+ * <p>Each (batch, head, block of query rows) is one task, computed by {@link SimdAttention} when the SIMD
+ * kernels are on ({@link Simd#enabled()}), else by {@link AttentionBlock} in plain vectorizable Java (no BLAS
+ * calls either way: these products are small); float64 takes a direct loop.
  */
 final class FusedAttentionKernel implements Kernel {
     static final String OP = "MultiHeadAttention";
@@ -71,15 +74,38 @@ final class FusedAttentionKernel implements Kernel {
         float[] ka = k.floatData();
         float[] va = v.floatData();
         float[] out = y.floatData();
+        attendFloats(execution, Simd.enabled(), qa, ka, va, out, scale, mask, batch, heads, sq, sk, d);
+        ctx.setOutput(0, y);
+    }
+
+    /**
+     * The float32 attention over all (batch, head, query block) tasks: on {@link SimdAttention} when {@code simd}
+     * (only if {@link Simd#enabled()}), else on the plain-Java {@link AttentionBlock}. Package-private so tests
+     * and benchmarks run either path in one JVM.
+     */
+    static void attendFloats(CpuExecution execution, boolean simd, float[] qa, float[] ka, float[] va, float[] out, float scale,
+                             MaskView mask, int batch, int heads, int sq, int sk, int d) {
+        int width = heads * d;
         int rows = AttentionBlock.blockRows(sq, sk);
         int blocks = (sq + rows - 1) / rows;
         execution.parallelForEach(batch * heads * blocks, 4L * rows * sk * d, task -> {
             int block = task % blocks;
             int bh = task / blocks;
+            int b = bh / heads;
+            int h = bh % heads;
             int i0 = block * rows;
-            AttentionBlock.attend(qa, ka, va, out, scale, mask, bh / heads, bh % heads, i0, Math.min(rows, sq - i0), sq, sk, d, width);
+            int n = Math.min(rows, sq - i0);
+            if (simd) {
+                if (mask == null) {
+                    SimdAttention.attend(qa, ka, va, out, scale, null, 0, 0, 0, b, h, i0, n, sq, sk, d, width);
+                } else {
+                    SimdAttention.attend(qa, ka, va, out, scale, mask.data(), mask.offset(b, h, i0), (int) mask.strides()[2],
+                            (int) mask.strides()[3], b, h, i0, n, sq, sk, d, width);
+                }
+            } else {
+                AttentionBlock.attend(qa, ka, va, out, scale, mask, b, h, i0, n, sq, sk, d, width);
+            }
         });
-        ctx.setOutput(0, y);
     }
 
     private void attendDoubles(double[] q, double[] k, double[] v, double[] out, MaskView mask, int b, int h, int sq, int sk, int d,
@@ -136,7 +162,12 @@ final class FusedAttentionKernel implements Kernel {
         }
 
         float floatAt(int b, int h, int i, int j) {
-            return data[(int) (b * strides[0] + h * strides[1] + i * strides[2] + j * strides[3])];
+            return data[offset(b, h, i) + (int) (j * strides[3])];
+        }
+
+        /** Index of the float32 entry [b, h, i, 0]. */
+        int offset(int b, int h, int i) {
+            return (int) (b * strides[0] + h * strides[1] + i * strides[2]);
         }
 
         /** How far apart the mask entries of consecutive query rows are (0 when broadcast along queries). */

@@ -1,6 +1,8 @@
 package dev.kiln.backend.cpu.kernels.math;
 
 import dev.kiln.api.ir.Node;
+import dev.kiln.backend.cpu.simd.Simd;
+import dev.kiln.backend.cpu.simd.SimdMath;
 import dev.kiln.backend.cpu.util.FloatBlocks;
 import dev.kiln.backend.cpu.util.FloatMath;
 
@@ -206,7 +208,11 @@ enum SmoothActivation {
             return new UnaryFunction() {
                 @Override
                 public void floats(float[] x, float[] y, int from, int to) {
-                    FloatBlocks.map(x, y, from, to, (in, out, s, n) -> FloatGelu.gelu(in, out, s, n));
+                    if (Simd.enabled()) {
+                        SimdMath.gelu(x, from, y, from, to - from);
+                    } else {
+                        FloatBlocks.map(x, y, from, to, (in, out, s, n) -> FloatGelu.gelu(in, out, s, n));
+                    }
                 }
 
                 @Override

@@ -2,16 +2,19 @@ package dev.kiln.backend.cpu.kernels.linalg;
 
 import dev.kiln.api.tensor.DType;
 import dev.kiln.api.tensor.Tensor;
+import dev.kiln.backend.cpu.CpuExecution;
+import dev.kiln.backend.cpu.simd.Simd;
 import dev.kiln.testing.RandomTensors;
 import java.util.Arrays;
 import java.util.Random;
 
 /**
  * Times the float32 attention body alone, one thread, the BLAS-based version it replaced
- * ({@link BlasAttentionReference}) against {@link AttentionBlock}, alternating in one JVM, on MiniLM's
+ * ({@link BlasAttentionReference}), the plain-Java {@link AttentionBlock} and, when the JVM has the Vector API,
+ * {@link dev.kiln.backend.cpu.simd.SimdAttention}, alternating in one JVM, on MiniLM's
  * shapes (12 heads of 32, mask [B, 1, 1, S]). Not a test: run it with
  * {@code java -cp <backend-cpu test and runtime class path> dev.kiln.backend.cpu.kernels.linalg.AttentionBench [rounds]}
- * (see docs/performance.md, "Attention kernel"). Prints the median thread CPU time per call of each and their ratio.
+ * (see docs/performance.md, "Attention kernel"). Prints the median thread CPU time per call of each and their ratios.
  */
 public final class AttentionBench {
     /** Thread CPU time, steadier than wall time on a shared machine. */
@@ -46,39 +49,53 @@ public final class AttentionBench {
         float scale = (float) (1 / Math.sqrt(d));
         float[] old = new float[q.length];
         float[] now = new float[q.length];
+        float[] vec = new float[q.length];
+        boolean simd = Simd.enabled();
         int reps = Math.max(1, 200_000 / (batch * seq * seq));
         long[] oldNs = new long[rounds];
         long[] newNs = new long[rounds];
-        for (int r = -rounds / 3; r < rounds; r++) {
-            long t0 = CPU.getCurrentThreadCpuTime();
-            for (int i = 0; i < reps; i++) {
-                BlasAttentionReference.attend(q, k, v, old, scale, mask, batch, heads, seq, seq, d);
-            }
-            long t1 = CPU.getCurrentThreadCpuTime();
-            for (int i = 0; i < reps; i++) {
-                int rows = AttentionBlock.blockRows(seq, seq);
-                for (int bh = 0; bh < batch * heads; bh++) {
-                    for (int i0 = 0; i0 < seq; i0 += rows) {
-                        AttentionBlock.attend(q, k, v, now, scale, mask, bh / heads, bh % heads, i0, Math.min(rows, seq - i0), seq, seq, d,
-                                width);
-                    }
+        long[] simdNs = new long[rounds];
+        // one thread: the tasks run on this thread, so its CPU time is the kernel's
+        try (CpuExecution one = new CpuExecution(1)) {
+            for (int r = -rounds / 3; r < rounds; r++) {
+                long t0 = CPU.getCurrentThreadCpuTime();
+                for (int i = 0; i < reps; i++) {
+                    BlasAttentionReference.attend(q, k, v, old, scale, mask, batch, heads, seq, seq, d);
+                }
+                long t1 = CPU.getCurrentThreadCpuTime();
+                for (int i = 0; i < reps; i++) {
+                    FusedAttentionKernel.attendFloats(one, false, q, k, v, now, scale, mask, batch, heads, seq, seq, d);
+                }
+                long t2 = CPU.getCurrentThreadCpuTime();
+                for (int i = 0; simd && i < reps; i++) {
+                    FusedAttentionKernel.attendFloats(one, true, q, k, v, vec, scale, mask, batch, heads, seq, seq, d);
+                }
+                long t3 = CPU.getCurrentThreadCpuTime();
+                if (r >= 0) {
+                    oldNs[r] = (t1 - t0) / reps;
+                    newNs[r] = (t2 - t1) / reps;
+                    simdNs[r] = (t3 - t2) / reps;
                 }
             }
-            long t2 = CPU.getCurrentThreadCpuTime();
-            if (r >= 0) {
-                oldNs[r] = (t1 - t0) / reps;
-                newNs[r] = (t2 - t1) / reps;
-            }
-        }
-        double maxDiff = 0;
-        for (int i = 0; i < old.length; i++) {
-            maxDiff = Math.max(maxDiff, Math.abs(old[i] - now[i]));
         }
         double o = median(oldNs) / 1e6;
         double n = median(newNs) / 1e6;
-        double gflops = 4.0 * batch * heads * seq * seq * d / (n * 1e6);
-        System.out.printf("attention %dx%d%s (%d heads x %d): BLAS %.3f ms, plain Java %.3f ms (%.1f GFLOP/s), old/new %.2f, max |diff| %.2e%n",
-                batch, seq, padded ? " padded" : "", heads, d, o, n, gflops, o / n, maxDiff);
+        double flop = 4.0 * batch * heads * seq * seq * d;
+        System.out.printf("attention %dx%d%s (%d heads x %d): BLAS %.3f ms, plain Java %.3f ms (%.1f GFLOP/s), BLAS/plain %.2f, max |diff| %.2e%n",
+                batch, seq, padded ? " padded" : "", heads, d, o, n, flop / (n * 1e6), o / n, maxDiff(old, now));
+        if (simd) {
+            double vm = median(simdNs) / 1e6;
+            System.out.printf("    SIMD %.3f ms (%.1f GFLOP/s), plain/SIMD %.2f, max |diff| to plain %.2e%n", vm, flop / (vm * 1e6), n / vm,
+                    maxDiff(now, vec));
+        }
+    }
+
+    private static double maxDiff(float[] a, float[] b) {
+        double maxDiff = 0;
+        for (int i = 0; i < a.length; i++) {
+            maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
+        }
+        return maxDiff;
     }
 
     private static double median(long[] a) {

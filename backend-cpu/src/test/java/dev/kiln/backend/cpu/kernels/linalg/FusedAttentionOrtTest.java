@@ -7,6 +7,7 @@ import dev.kiln.api.ir.ValueType;
 import dev.kiln.api.tensor.DType;
 import dev.kiln.api.tensor.Shape;
 import dev.kiln.api.tensor.Tensor;
+import dev.kiln.backend.cpu.CpuExecution;
 import dev.kiln.backend.cpu.testing.KernelHarness;
 import dev.kiln.testing.OrtReference;
 import dev.kiln.testing.RandomTensors;
@@ -92,10 +93,18 @@ class FusedAttentionOrtTest {
                 .node(Node.builder("Reshape").inputs("ot", "merge").output("y").build());
         Tensor ort = OrtReference.run(Model.builder(g.build()).opset("", 17).irVersion(9).build(), feeds).get("y");
         TensorAssert.assertClose(ort, kiln, 1e-5, 1e-5);
+        // the kernel ran on the SIMD path where the Vector API is on (as in surefire); the plain path, directly
+        TensorAssert.assertClose(ort, plainPath(q, k, v, mask, heads, scale), 1e-5, 1e-5);
         // and against the float64 path, which is a direct loop over the formula
         Tensor dbl = mask == null ? KernelHarness.runOne(fused, toDouble(q), toDouble(k), toDouble(v))
                 : KernelHarness.runOne(fused, toDouble(q), toDouble(k), toDouble(v), toDouble(mask));
         TensorAssert.assertClose(dbl, toDouble(kiln), 2e-6, 2e-6);
+    }
+
+    private static Tensor plainPath(Tensor q, Tensor k, Tensor v, Tensor mask, int heads, float scale) {
+        try (CpuExecution execution = new CpuExecution(2)) {
+            return Tensor.of(SimdAttentionTest.attend(execution, false, q, k, v, mask, heads, scale), q.dims());
+        }
     }
 
     @Test

@@ -2,16 +2,29 @@ package dev.kiln.backend.cpu.kernels.math;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.kiln.backend.cpu.simd.Simd;
+import dev.kiln.backend.cpu.simd.SimdMath;
 import dev.kiln.backend.cpu.util.FloatBlocks;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+/** The float32 GELU on both paths: plain-Java {@link FloatGelu} and the Vector API {@link SimdMath#gelu}. */
 class FloatGeluTest {
-    private static float[] gelu(float[] x) {
+    private static float[] gelu(float[] x, boolean simd) {
         float[] y = new float[x.length];
-        FloatGelu.gelu(x, y, new float[FloatBlocks.SCRATCH_ARRAYS][x.length], x.length);
+        if (simd) {
+            assumeTrue(Simd.enabled(), Simd.describe());
+            // at an offset, so the tail and the offsets are exercised
+            float[] shifted = new float[x.length + 5];
+            System.arraycopy(x, 0, shifted, 5, x.length);
+            SimdMath.gelu(shifted, 5, y, 0, x.length);
+        } else {
+            FloatGelu.gelu(x, y, new float[FloatBlocks.SCRATCH_ARRAYS][x.length], x.length);
+        }
         return y;
     }
 
@@ -20,8 +33,9 @@ class FloatGeluTest {
         return 0.5 * x * (1 + SpecialFunctions.erf(x / Math.sqrt(2)));
     }
 
-    @Test
-    void matchesTheDoubleFormulaAcrossTheRange() {
+    @ParameterizedTest(name = "simd={0}")
+    @ValueSource(booleans = {false, true})
+    void matchesTheDoubleFormulaAcrossTheRange(boolean simd) {
         List<Float> args = new ArrayList<>();
         for (float v = -12f; v <= 12f; v += 1f / 4096) {
             args.add(v);
@@ -34,7 +48,7 @@ class FloatGeluTest {
         for (int i = 0; i < x.length; i++) {
             x[i] = args.get(i);
         }
-        float[] y = gelu(x);
+        float[] y = gelu(x, simd);
         for (int i = 0; i < x.length; i++) {
             double e = exact(x[i]);
             double err = Math.abs(y[i] - e);
@@ -46,9 +60,10 @@ class FloatGeluTest {
         }
     }
 
-    @Test
-    void specialValues() {
-        float[] y = gelu(new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, 1f, -1f, 40f, -40f});
+    @ParameterizedTest(name = "simd={0}")
+    @ValueSource(booleans = {false, true})
+    void specialValues(boolean simd) {
+        float[] y = gelu(new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, 1f, -1f, 40f, -40f}, simd);
         assertTrue(Float.isNaN(y[0]));
         assertEquals(Float.POSITIVE_INFINITY, y[1]);
         assertTrue(y[2] <= 0 && y[2] > -1e-10f, "gelu(-inf) is 0 to float precision, got " + y[2]);
@@ -59,11 +74,16 @@ class FloatGeluTest {
         assertTrue(y[7] <= 0 && y[7] > -1e-10f);
     }
 
-    @Test
-    void inPlaceGivesTheSameValues() {
-        float[] x = {-2.5f, -0.3f, 0.7f, 3.1f};
-        float[] expected = gelu(x.clone());
-        FloatGelu.gelu(x, x, new float[FloatBlocks.SCRATCH_ARRAYS][x.length], x.length);
+    @ParameterizedTest(name = "simd={0}")
+    @ValueSource(booleans = {false, true})
+    void inPlaceGivesTheSameValues(boolean simd) {
+        float[] x = {-2.5f, -0.3f, 0.7f, 3.1f, 1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f, 9f, 10f, 11f, 12f, 13f, 14f, 15f};
+        float[] expected = gelu(x.clone(), simd);
+        if (simd) {
+            SimdMath.gelu(x, 0, x.length);
+        } else {
+            FloatGelu.gelu(x, x, new float[FloatBlocks.SCRATCH_ARRAYS][x.length], x.length);
+        }
         for (int i = 0; i < x.length; i++) {
             assertEquals(expected[i], x[i]);
         }
