@@ -3,6 +3,8 @@ package dev.kiln.backend.cpu.kernels.nn;
 import dev.kiln.api.tensor.DType;
 import dev.kiln.api.tensor.Tensor;
 import dev.kiln.backend.cpu.CpuExecution;
+import dev.kiln.backend.cpu.simd.Simd;
+import dev.kiln.backend.cpu.simd.SimdRowNorm;
 
 /**
  * The float32 layer-normalization loop shared by LayerNormalization and SkipLayerNormalization: each row of
@@ -10,7 +12,8 @@ import dev.kiln.backend.cpu.CpuExecution;
  * deviations from the mean, then {@code (x - mean) * invStd * scale + bias}). The two statistics sweeps
  * add in float over eight independent lanes (so the additions do not wait on one another) within blocks of
  * 256 elements whose totals accumulate in float64 (so the error does not grow with the row's length); the last sweep is plain float arithmetic that HotSpot vectorizes. Rows are split over
- * the backend's threads only when there are enough elements to pay for the hand-off. Stateless.
+ * the backend's threads only when there are enough elements to pay for the hand-off. With the SIMD kernels on,
+ * rows with shared Scale and B go through {@link SimdRowNorm} instead (same arithmetic on vector lanes). Stateless.
  */
 final class FloatRowNorm {
     /** Elements summed in float before the partial sum moves to float64 (32 per lane). */
@@ -37,6 +40,21 @@ final class FloatRowNorm {
     /** Rows {@code [start, end)} of {@code j.x} into {@code j.y}, each through a scratch row. */
     static void rows(Job j, int start, int end) {
         int size = j.size();
+        if (simdApplies(j)) {
+            double[] inv = new double[1];
+            for (int r = start; r < end; r++) {
+                int base = r * size;
+                double m = SimdRowNorm.normalize(j.x(), base, null, 0, null, 0, j.y(), base, size, j.scale(), j.bias(),
+                        j.epsilon(), inv);
+                if (j.mean() != null) {
+                    j.mean()[r] = m;
+                }
+                if (j.invStd() != null) {
+                    j.invStd()[r] = inv[0];
+                }
+            }
+            return;
+        }
         float[] row = new float[size];
         for (int r = start; r < end; r++) {
             int base = r * size;
@@ -44,6 +62,14 @@ final class FloatRowNorm {
             normalizeRow(j, row, r);
             System.arraycopy(row, 0, j.y(), base, size);
         }
+    }
+
+    /**
+     * True when the job's rows can go through {@link SimdRowNorm}: the SIMD kernels are on and Scale and B (if
+     * any) are shared by all rows.
+     */
+    static boolean simdApplies(Job j) {
+        return Simd.enabled() && j.sharedScale() && (j.bias() == null || j.sharedBias());
     }
 
     /**

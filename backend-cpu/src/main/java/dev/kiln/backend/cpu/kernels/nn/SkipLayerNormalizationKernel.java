@@ -9,6 +9,7 @@ import dev.kiln.api.tensor.Shape;
 import dev.kiln.api.tensor.Tensor;
 import dev.kiln.backend.cpu.CpuExecution;
 import dev.kiln.backend.cpu.kernels.linalg.LinalgKernels;
+import dev.kiln.backend.cpu.simd.SimdRowNorm;
 import dev.kiln.backend.cpu.util.BroadcastPlan;
 import java.util.Arrays;
 
@@ -52,16 +53,26 @@ final class SkipLayerNormalizationKernel implements Kernel {
         int size = rows == 0 ? 0 : (int) (shape.elementCount() / rows);
         float[] scale = FloatRowNorm.affine(OP, "Scale", ctx.tensor(2), dims, ax, size);
         float[] bias = ctx.hasInput(3) ? FloatRowNorm.affine(OP, "B", ctx.tensor(3), dims, ax, size) : null;
-        Tensor y = ctx.allocate(DType.FLOAT, shape);
+        // every element of Y (and Sum) is written below; X itself takes Y when this node is its last reader
+        Tensor y = sameShape && ctx.mayOverwriteInput(0) ? x : ctx.allocateUninitialized(DType.FLOAT, shape);
         boolean keepSum = ctx.outputCount() > 1 && ctx.isOutputRequested(1);
         // without a Sum output the sum is built in Y and normalized in place
-        Tensor sum = keepSum ? ctx.allocate(DType.FLOAT, shape) : y;
+        Tensor sum = keepSum ? ctx.allocateUninitialized(DType.FLOAT, shape) : y;
         float[] s = sum.floatData();
         float[] xf = x.floatData();
         float[] kf = skip.floatData();
         FloatRowNorm.Job job = new FloatRowNorm.Job(s, y.floatData(), rows, size, scale, scale.length == size, bias,
                 bias == null || bias.length == size, epsilon, null, null);
-        if (sameShape) {
+        if (sameShape && FloatRowNorm.simdApplies(job)) {
+            float[] yf = y.floatData();
+            float[] keep = keepSum ? s : null;
+            execution.parallelFor(rows, size, (start, end) -> {
+                for (int r = start; r < end; r++) {
+                    int base = r * size;
+                    SimdRowNorm.normalize(xf, base, kf, base, keep, base, yf, base, size, scale, bias, epsilon, null);
+                }
+            });
+        } else if (sameShape) {
             float[] yf = y.floatData();
             execution.parallelFor(rows, size, (start, end) -> {
                 // scratch rows from index 0, as in FloatRowNorm, so that the loops vectorize
