@@ -30,7 +30,7 @@ final class ConvKernel implements Kernel {
     private final CpuExecution execution;
     private final Tensor constantW;
     private final Blas.NativeFloats packedW;
-    private final SimdConv simd;
+    private final boolean simd;
     private volatile ConvPlan plan;
 
     ConvKernel(KernelRequest request, CpuExecution execution) {
@@ -45,9 +45,9 @@ final class ConvKernel implements Kernel {
         if (group < 1) {
             throw new UnsupportedOpException("Conv", "", request.opsetVersion(), "attribute 'group' must be positive, got " + group);
         }
-        this.simd = useSimd ? new SimdConv() : null;
+        this.simd = useSimd;
         Tensor w = request.constantInputs().get(1);
-        if (w != null && w.isHost() && w.dtype() == DType.FLOAT && simd == null) {
+        if (w != null && w.isHost() && w.dtype() == DType.FLOAT && !simd) {
             this.constantW = w;
             this.packedW = Blas.pack(w.floatData(), 0, w.size());
         } else {
@@ -96,8 +96,8 @@ final class ConvKernel implements Kernel {
             float[] out = x.dtype() == DType.FLOAT ? y.floatData() : new float[y.size()];
             ConvEpilogue epilogue = fused != null ? fused : b == null ? ConvEpilogue.NONE
                     : new ConvEpilogue(TensorArrays.floats(b), null, null);
-            if (simd != null && !(g.cg == 1 && g.group > 1)) {
-                simd.convolve(g, win, TensorArrays.floats(x), TensorArrays.floats(w), out, epilogue, execution);
+            if (simd && !(g.cg == 1 && g.group > 1)) {
+                SimdConv.convolve(g, win, TensorArrays.floats(x), TensorArrays.floats(w), out, epilogue, execution);
             } else {
                 boolean packed = packedW != null && w.data() == constantW.data();
                 convolve(g, p, TensorArrays.floats(x), TensorArrays.floats(w), packed ? packedW : null, out);

@@ -22,8 +22,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Conv and FusedConv on the SIMD GEMM path ({@link SimdConv}) and on the OpenBLAS path, both in this JVM, against
- * ONNX Runtime: strides, pads, dilations, groups, 1x1/3x3/7x7, batch 2, odd sizes, ragged last panels, several row
- * and k blocks of the GEMM.
+ * ONNX Runtime: strides, pads, dilations, groups, 1x1/3x3/7x7, batch 2, odd sizes, ragged last panels, several
+ * chunks of output positions, channel counts that are not a multiple of the GEMM's row tile, several row and k
+ * blocks of the GEMM.
  */
 class SimdConvTest {
     private static final double RTOL = 1e-4;
@@ -48,6 +49,8 @@ class SimdConvTest {
         "1, 48, 9, 9, 100, 3, 1, 1 1 1 1, 1, 1",
         "1, 6, 5, 19, 7, 2, 3, 2 1 0 2, 2, 1",
         "1, 8, 7, 7, 8, 3, 1, 1 1 1 1, 1, 8",
+        "1, 32, 20, 20, 20, 3, 1, 1 1 1 1, 1, 1",
+        "2, 64, 21, 23, 9, 3, 1, 1 1 1 1, 1, 1",
     })
     void convMatchesOrtOnBothPaths(int n, int c, int h, int w, int m, int k, int stride, String pads, int dilation, int group) {
         Random r = new Random(n * 1000 + c * 100 + h * 10 + k + group);
@@ -79,14 +82,15 @@ class SimdConvTest {
         }
     }
 
-    @ParameterizedTest(name = "residual={0} activation={1} k={2} stride={3}")
+    @ParameterizedTest(name = "residual={0} activation={1} k={2} stride={3} C={4}")
     @CsvSource({
-        "true, Relu, 3, 1",
-        "true, '', 1, 1",
-        "false, Relu, 3, 2",
-        "false, '', 7, 2",
+        "true, Relu, 3, 1, 6",
+        "true, '', 1, 1, 6",
+        "false, Relu, 3, 2, 6",
+        "false, '', 7, 2, 6",
+        "true, Relu, 3, 1, 40",
     })
-    void fusedConvAddsBiasResidualAndActivationOnBothPaths(boolean residual, String activation, int k, int stride) {
+    void fusedConvAddsBiasResidualAndActivationOnBothPaths(boolean residual, String activation, int k, int stride, int c) {
         Random r = new Random(k * 10 + stride + (residual ? 100 : 0));
         int pad = k / 2;
         Node.Builder conv = Node.builder("Conv").inputs("X", "W", "B").outputs("Y").attr("strides", stride, stride)
@@ -94,8 +98,8 @@ class SimdConvTest {
         Node.Builder fused = Node.builder(FusedConvKernel.OP).domain(LinalgKernels.FUSED_DOMAIN).outputs("Y")
                 .attr("strides", stride, stride).attr("pads", pad, pad, pad, pad).attr("activation", activation);
         fused = residual ? fused.inputs("X", "W", "B", "Z") : fused.inputs("X", "W", "B");
-        Tensor x = random(r, 2, 6, 17, 15);
-        Tensor wt = random(r, 40, 6, k, k);
+        Tensor x = random(r, 2, c, 17, 15);
+        Tensor wt = random(r, 40, c, k, k);
         Tensor b = random(r, 40);
         Tensor y = ort(conv.build(), x, wt, b);
         Tensor z = random(r, y.dims());
