@@ -8,8 +8,8 @@ import dev.kiln.backend.cpu.simd.PackedPanels;
  * output positions {@code [p * width, (p + 1) * width)}; for each matrix row it holds those positions' input
  * values (zero in the padding and past the last position). A 1x1 unit-stride window is a plain copy of the input.
  *
- * <p>Fills a chunk of the matrix's columns at a time, on the calling thread: callers run chunks in parallel, each
- * into its own panels. Plain Java: loadable without the Vector API.
+ * <p>Fills a chunk of the matrix's columns, or some panels of it, at a time on the calling thread: callers run
+ * chunks in parallel, each into its own panels, or split one chunk's panels. Plain Java: loadable without the Vector API.
  */
 final class Im2Panels {
     private Im2Panels() {
@@ -18,9 +18,10 @@ final class Im2Panels {
     /**
      * Fills every panel of {@code panels} (k = channels * taps rows, n columns) with the column-matrix columns
      * {@code [col0, col0 + n)} (output positions) of the {@code channels} input planes of x starting at {@code xOff},
-     * on the calling thread; columns past the last output position are zero.
+     * on the calling thread; columns past the last output position are zero. Fills panels {@code [p0, p1)} only, so
+     * that callers may split one matrix over threads.
      */
-    static void gather(float[] x, int xOff, int channels, Window w, int col0, PackedPanels panels) {
+    static void gather(float[] x, int xOff, int channels, Window w, int col0, PackedPanels panels, int p0, int p1) {
         int k = channels * w.kernelSize();
         if (panels.k() != k || col0 < 0 || col0 >= w.outSize()) {
             throw new IllegalArgumentException("panels of " + panels.k() + " x " + panels.n() + " from column " + col0
@@ -28,7 +29,7 @@ final class Im2Panels {
         }
         Layout layout = new Layout(w, channels);
         int[] segments = new int[4 * panels.width()];
-        for (int p = 0; p < panels.panels(); p++) {
+        for (int p = p0; p < p1; p++) {
             fillPanel(x, xOff, layout, panels, p, col0, segments);
         }
     }
@@ -98,7 +99,7 @@ final class Im2Panels {
                                 int src = base + (i0 * in1 + i1) * in2 + from * stride;
                                 int d = dst + from - o2;
                                 if (stride == 1) {
-                                    copy(x, src, data, d, to - from);
+                                    System.arraycopy(x, src, data, d, to - from);
                                 } else {
                                     copyStrided(x, src, stride, data, d, to - from);
                                 }
@@ -115,16 +116,10 @@ final class Im2Panels {
         }
     }
 
-    // short runs (a panel is a few dozen floats): plain loops beat the fixed cost of Arrays.fill / arraycopy
+    // short runs (a panel is a few dozen floats): a plain loop beats the fixed cost of Arrays.fill
     private static void zero(float[] data, int from, int len) {
         for (int i = 0; i < len; i++) {
             data[from + i] = 0f;
-        }
-    }
-
-    private static void copy(float[] x, int src, float[] dst, int d, int len) {
-        for (int i = 0; i < len; i++) {
-            dst[d + i] = x[src + i];
         }
     }
 

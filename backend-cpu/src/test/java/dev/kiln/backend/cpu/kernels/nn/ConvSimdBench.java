@@ -59,7 +59,7 @@ public final class ConvSimdBench {
                     }
                     long t2 = now();
                     for (int r = 0; r < reps; r++) {
-                        Im2Panels.gather(x.floatData(), 0, c, win, 0, panels);
+                        Im2Panels.gather(x.floatData(), 0, c, win, 0, panels, 0, panels.panels());
                     }
                     long t3 = now();
                     for (int r = 0; r < reps; r++) {
