@@ -55,7 +55,7 @@ class SimdConvTest {
     void convMatchesOrtOnBothPaths(int n, int c, int h, int w, int m, int k, int stride, String pads, int dilation, int group) {
         Random r = new Random(n * 1000 + c * 100 + h * 10 + k + group);
         Node node = Node.builder("Conv").inputs("X", "W", "B").outputs("Y").attr("group", group).attr("strides", stride, stride)
-                .attr("pads", ints(pads)).attr("dilations", dilation, dilation).build();
+                .attr("pads", NnOrtComparisonTest.ints(pads)).attr("dilations", dilation, dilation).build();
         Tensor x = random(r, n, c, h, w);
         Tensor wt = random(r, m, c / group, k, k);
         Tensor b = random(r, m);
@@ -146,14 +146,5 @@ class SimdConvTest {
             v[i] = r.nextFloat() * 2 - 1;
         }
         return Tensor.of(v, dims);
-    }
-
-    private static long[] ints(String s) {
-        String[] parts = s.trim().split("\\s+");
-        long[] v = new long[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            v[i] = Long.parseLong(parts[i]);
-        }
-        return v;
     }
 }
