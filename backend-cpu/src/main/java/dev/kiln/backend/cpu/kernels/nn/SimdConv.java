@@ -12,13 +12,14 @@ import java.util.Map;
  * in place (row-major, as the model stores it), col gathered straight into panels by {@link Im2Panels}, and the
  * bias, residual and activation applied by the GEMM's epilogue to each finished row piece while it is in cache.
  *
- * <p>Where there are enough output positions, they are cut into chunks of whole panels sized so that a chunk's panels (K x chunk floats)
- * stay in the core's L2 cache; each task gathers one chunk into its thread's own panels and multiplies it right
- * away on its own thread, so the gather is parallel and the GEMM reads panels that were just written, never a
- * whole column matrix from memory. With few positions (fewer chunks than four per thread) each image's product is
- * one GEMM split over the rows of W instead. Every product runs in the GEMM's full register tiles: a partial last panel is
- * padded with zero columns (its result goes through a scratch block) and rows past the last whole six-row tile
- * are computed by a second, overlapping six-row product.
+ * <p>Where there are enough output positions, they are cut into chunks of whole panels sized so that a chunk's
+ * panels (K x chunk floats) stay in the core's L2 cache; each task gathers one chunk into its thread's own panels
+ * and multiplies it right away on its own thread, so the gather is parallel and the GEMM reads panels that were
+ * just written, never a whole column matrix from memory. With few positions (fewer chunks than four per thread)
+ * each image's product is one GEMM split over the rows of W instead. Every product runs in the GEMM's full
+ * register tiles: a partial last panel is padded with zero columns (its result goes through a scratch block) and
+ * rows past the last whole six-row tile are computed by a second, overlapping six-row product. Each output element
+ * is summed in the same order whatever the split, so results do not depend on the thread count.
  *
  * <p>Refers to {@link SimdGemm}: only reach this class after {@code Simd.enabled()} returned true. Stateless
  * apart from per-thread panel buffers; safe to use from several threads.
