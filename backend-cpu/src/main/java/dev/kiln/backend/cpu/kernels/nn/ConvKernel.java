@@ -20,11 +20,18 @@ import java.util.Arrays;
  * float16/bfloat16 through float32); a 1x1 unpadded unit-stride window skips the gather, and depthwise groups (one input channel
  * each) convolve directly. A constant float32 W is copied to native memory once at compile time.
  *
- * <p>When the SIMD kernels are on ({@link Simd#enabled()}), float convolutions other than depthwise ones run on the
- * Vector API GEMM instead ({@link SimdConv}: im2col straight into packed panels, bias and any fused residual and
+ * <p>When the SIMD kernels are on ({@link Simd#enabled()}), float convolutions other than depthwise ones and very
+ * long reductions ({@link #SIMD_MAX_K}) run on the Vector API GEMM instead ({@link SimdConv}: im2col straight into packed panels, bias and any fused residual and
  * activation applied as the GEMM's epilogue); the OpenBLAS path above stays for double and when SIMD is off.
  */
 final class ConvKernel implements Kernel {
+    /**
+     * Longest reduction (channels per group x taps) the SIMD path takes. Its GEMM sums each output along K in one
+     * chain, whose rounding error grows with K; weight-gradient convs (K = batch x output plane, tens of thousands)
+     * stay on OpenBLAS, whose accumulation rounds less (with them on the SIMD path, SparkTrainerClusterTest's
+     * weights drifted 7.6e-4 from the one-process run after 50 steps, against 6.6e-6). ResNet's longest is 4608.
+     */
+    static final int SIMD_MAX_K = 4608;
     private final WindowAttributes attributes;
     private final int group;
     private final CpuExecution execution;
@@ -96,7 +103,7 @@ final class ConvKernel implements Kernel {
             float[] out = x.dtype() == DType.FLOAT ? y.floatData() : new float[y.size()];
             ConvEpilogue epilogue = fused != null ? fused : b == null ? ConvEpilogue.NONE
                     : new ConvEpilogue(TensorArrays.floats(b), null, null);
-            if (simd && !(g.cg == 1 && g.group > 1)) {
+            if (simd && !(g.cg == 1 && g.group > 1) && g.cg * g.taps <= SIMD_MAX_K) {
                 SimdConv.convolve(g, win, TensorArrays.floats(x), TensorArrays.floats(w), out, epilogue, execution);
             } else {
                 boolean packed = packedW != null && w.data() == constantW.data();

@@ -51,6 +51,8 @@ class SimdConvTest {
         "1, 8, 7, 7, 8, 3, 1, 1 1 1 1, 1, 8",
         "1, 32, 20, 20, 20, 3, 1, 1 1 1 1, 1, 1",
         "2, 64, 21, 23, 9, 3, 1, 1 1 1 1, 1, 1",
+        "1, 32, 28, 28, 16, 28, 1, 1 1 1 1, 1, 1",
+        "16, 32, 14, 14, 32, 14, 1, 1 1 1 1, 1, 1",
     })
     void convMatchesOrtOnBothPaths(int n, int c, int h, int w, int m, int k, int stride, String pads, int dilation, int group) {
         Random r = new Random(n * 1000 + c * 100 + h * 10 + k + group);
