@@ -24,6 +24,12 @@ public final class ConstantInputRuns {
         this.kernel = KernelHarness.backend().compile(new KernelRequest(node, opset, null, null, constants));
     }
 
+    /** Runs an already constructed kernel of {@code node} (one a test built directly, to pick its code path). */
+    public ConstantInputRuns(Node node, Kernel kernel) {
+        this.node = node;
+        this.kernel = kernel;
+    }
+
     /** Executes the compiled kernel once on the given inputs and returns output 0. */
     public Tensor run(Tensor... inputs) {
         Tensor[] out = new Tensor[1];

@@ -11,6 +11,7 @@ import dev.kiln.api.tensor.Tensor;
 import dev.kiln.backend.cpu.CpuExecution;
 import dev.kiln.backend.cpu.kernels.linalg.Blas;
 import dev.kiln.backend.cpu.kernels.linalg.TensorArrays;
+import dev.kiln.backend.cpu.simd.Simd;
 import java.util.Arrays;
 
 /**
@@ -18,24 +19,42 @@ import java.util.Arrays;
  * Each image and group is an im2col gather (into native memory for float) followed by one GEMM (OpenBLAS;
  * float16/bfloat16 through float32); a 1x1 unpadded unit-stride window skips the gather, and depthwise groups (one input channel
  * each) convolve directly. A constant float32 W is copied to native memory once at compile time.
+ *
+ * <p>When the SIMD kernels are on ({@link Simd#enabled()}), float convolutions other than depthwise ones and very
+ * long reductions ({@link #SIMD_MAX_K}) run on the Vector API GEMM instead ({@link SimdConv}: im2col straight into packed panels, bias and any fused residual and
+ * activation applied as the GEMM's epilogue); the OpenBLAS path above stays for double and when SIMD is off.
  */
 final class ConvKernel implements Kernel {
+    /**
+     * Longest reduction (channels per group x taps) the SIMD path takes. Its GEMM sums each output along K in one
+     * chain, whose rounding error grows with K; weight-gradient convs (K = batch x output plane, tens of thousands)
+     * stay on OpenBLAS, whose accumulation rounds less (with them on the SIMD path, SparkTrainerClusterTest's
+     * weights drifted 7.6e-4 from the one-process run after 50 steps, against 6.6e-6). ResNet's longest is 4608.
+     */
+    static final int SIMD_MAX_K = 4608;
     private final WindowAttributes attributes;
     private final int group;
     private final CpuExecution execution;
     private final Tensor constantW;
     private final Blas.NativeFloats packedW;
+    private final boolean simd;
     private volatile ConvPlan plan;
 
     ConvKernel(KernelRequest request, CpuExecution execution) {
+        this(request, execution, Simd.enabled());
+    }
+
+    /** {@code useSimd} false keeps the OpenBLAS path (tests compare the two in one JVM); true needs {@link Simd#enabled()}. */
+    ConvKernel(KernelRequest request, CpuExecution execution, boolean useSimd) {
         this.attributes = WindowAttributes.of(request.node(), request.opsetVersion());
         this.group = (int) request.node().getInt("group", 1);
         this.execution = execution;
         if (group < 1) {
             throw new UnsupportedOpException("Conv", "", request.opsetVersion(), "attribute 'group' must be positive, got " + group);
         }
+        this.simd = useSimd;
         Tensor w = request.constantInputs().get(1);
-        if (w != null && w.isHost() && w.dtype() == DType.FLOAT) {
+        if (w != null && w.isHost() && w.dtype() == DType.FLOAT && !simd) {
             this.constantW = w;
             this.packedW = Blas.pack(w.floatData(), 0, w.size());
         } else {
@@ -46,14 +65,15 @@ final class ConvKernel implements Kernel {
 
     @Override
     public void execute(KernelContext ctx) {
-        ctx.setOutput(0, compute(ctx, true));
+        ctx.setOutput(0, compute(ctx, null));
     }
 
     /**
-     * Y = Conv(X, W), plus B when {@code addBias} and the node has it (a fused epilogue adds it otherwise); the
-     * inputs are checked first. Returns the output tensor, allocated from {@code ctx}.
+     * Y = Conv(X, W), then for float results {@code fused} (bias, residual, activation) when it is not null, or
+     * else plus the node's B when it has one; the inputs are checked first. Returns the output tensor, allocated
+     * from {@code ctx}.
      */
-    Tensor compute(KernelContext ctx, boolean addBias) {
+    Tensor compute(KernelContext ctx, ConvEpilogue fused) {
         Tensor x = ctx.tensor(0);
         Tensor w = ctx.tensor(1);
         Tensor b = ctx.hasInput(2) ? ctx.tensor(2) : null;
@@ -77,26 +97,24 @@ final class ConvKernel implements Kernel {
         }
         ConvPlan p = plan(x.dims(), w.dims());
         Window win = p.window();
-        long[] yDims = new long[x.rank()];
-        yDims[0] = n;
-        yDims[1] = m;
-        for (int i = 0; i < win.rank(); i++) {
-            yDims[i + 2] = win.out[i];
-        }
-        Tensor y = ctx.allocate(x.dtype(), Shape.of(yDims));
+        Tensor y = ctx.allocate(x.dtype(), Shape.of(outputDims(x.dims(), w.dims())));
         Geometry g = new Geometry(n, c, m, group, win.inSize(), win.outSize(), win.kernelSize());
         if (TensorArrays.computesInFloat(x.dtype())) {
             float[] out = x.dtype() == DType.FLOAT ? y.floatData() : new float[y.size()];
-            boolean packed = packedW != null && w.data() == constantW.data();
-            convolve(g, p, TensorArrays.floats(x), TensorArrays.floats(w), packed ? packedW : null, out);
-            if (b != null && addBias) {
-                ConvBias.add(TensorArrays.floats(b), out, n, m, g.outSize, execution);
+            ConvEpilogue epilogue = fused != null ? fused : b == null ? ConvEpilogue.NONE
+                    : new ConvEpilogue(TensorArrays.floats(b), null, null);
+            if (simd && !(g.cg == 1 && g.group > 1) && g.cg * g.taps <= SIMD_MAX_K) {
+                SimdConv.convolve(g, win, TensorArrays.floats(x), TensorArrays.floats(w), out, epilogue, execution);
+            } else {
+                boolean packed = packedW != null && w.data() == constantW.data();
+                convolve(g, p, TensorArrays.floats(x), TensorArrays.floats(w), packed ? packedW : null, out);
+                epilogue.applyPlanes(out, n, m, g.outSize, execution);
             }
             TensorArrays.store(out, y);
         } else if (x.dtype() == DType.DOUBLE) {
             double[] out = y.doubleData();
             convolve(g, p, x.doubleData(), w.doubleData(), out);
-            if (b != null && addBias) {
+            if (b != null && fused == null) {
                 ConvBias.add(b.doubleData(), out, n, m, g.outSize, execution);
             }
         } else {
@@ -104,6 +122,18 @@ final class ConvKernel implements Kernel {
                     "input X has element type " + x.dtype() + "; expected float32, float64, float16 or bfloat16");
         }
         return y;
+    }
+
+    /** Y's dimensions for X and W of these (valid, same-rank) shapes. */
+    long[] outputDims(long[] xDims, long[] wDims) {
+        Window win = plan(xDims, wDims).window();
+        long[] yDims = new long[xDims.length];
+        yDims[0] = xDims[0];
+        yDims[1] = wDims[0];
+        for (int i = 0; i < win.rank(); i++) {
+            yDims[i + 2] = win.out[i];
+        }
+        return yDims;
     }
 
     private ConvPlan plan(long[] xDims, long[] wDims) {

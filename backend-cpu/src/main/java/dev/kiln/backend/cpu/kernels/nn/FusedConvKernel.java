@@ -9,6 +9,7 @@ import dev.kiln.api.tensor.DType;
 import dev.kiln.api.tensor.Tensor;
 import dev.kiln.backend.cpu.CpuExecution;
 import dev.kiln.backend.cpu.kernels.math.FloatActivations;
+import dev.kiln.backend.cpu.simd.Simd;
 import dev.kiln.backend.cpu.util.BroadcastPlan;
 import java.util.Arrays;
 
@@ -17,18 +18,22 @@ import java.util.Arrays;
  * output channel, plus Z (a residual; of the output's shape in one pass, or any shape that broadcasts with it as
  * Add allows), then attribute {@code activation} (an ONNX activation op name with its own attributes, or "").
  * The runtime's fusion pass makes these nodes from Conv, Add and activation chains; bias, residual and
- * activation are applied in one pass over each output channel plane.
+ * activation are applied to each finished piece of the product (the SIMD path) or in one pass over each output
+ * channel plane.
  */
 final class FusedConvKernel implements Kernel {
     static final String OP = "FusedConv";
     private final ConvKernel conv;
     private final FloatActivations.InPlace activation;
-    private final CpuExecution execution;
 
     FusedConvKernel(KernelRequest request, CpuExecution execution) {
+        this(request, execution, Simd.enabled());
+    }
+
+    /** {@code useSimd} as for {@link ConvKernel}: false keeps the OpenBLAS path. */
+    FusedConvKernel(KernelRequest request, CpuExecution execution, boolean useSimd) {
         this.activation = FloatActivations.ofFusedNode(request.node(), request.opsetVersion());
-        this.conv = new ConvKernel(request, execution);
-        this.execution = execution;
+        this.conv = new ConvKernel(request, execution, useSimd);
     }
 
     @Override
@@ -41,34 +46,21 @@ final class FusedConvKernel implements Kernel {
         if (z != null && z.dtype() != DType.FLOAT) {
             throw new InvalidInputException(OP + ": residual Z must be float32 like X, got " + z.describe());
         }
-        Tensor y = conv.compute(ctx, false);
-        int n = (int) y.dim(0);
-        int m = (int) y.dim(1);
-        int plane = m == 0 || n == 0 ? 0 : y.size() / (n * m);
-        float[] out = y.floatData();
         float[] bias = ctx.hasInput(2) ? ctx.tensor(2).floatData() : null;
-        boolean sameShape = z == null || Arrays.equals(z.dims(), y.dims());
-        float[] residual = z != null && sameShape ? z.floatData() : null;
-        FloatActivations.InPlace act = sameShape ? activation : null;
-        execution.parallelFor(n * m, (long) plane * (activation == null ? 2 : 8), (from, to) -> {
-            for (int p = from; p < to; p++) {
-                int base = p * plane;
-                float v = bias == null ? 0f : bias[p % m];
-                if (residual != null) {
-                    for (int i = base; i < base + plane; i++) {
-                        out[i] += v + residual[i];
-                    }
-                } else if (bias != null) {
-                    for (int i = base; i < base + plane; i++) {
-                        out[i] += v;
-                    }
-                }
-                if (act != null) {
-                    act.apply(out, base, base + plane);
-                }
-            }
-        });
+        boolean sameShape = z == null || residualHasOutputShape(ctx.tensor(0), ctx.tensor(1), z);
+        // a residual of the output's shape and the activation join the bias in the conv's epilogue
+        ConvEpilogue epilogue = sameShape ? new ConvEpilogue(bias, z == null ? null : z.floatData(), activation)
+                : new ConvEpilogue(bias, null, null);
+        Tensor y = conv.compute(ctx, epilogue);
         ctx.setOutput(0, sameShape ? y : broadcastSum(ctx, y, z));
+    }
+
+    /** Whether Z has Y's shape; false also for X and W the conv will reject with its own message. */
+    private boolean residualHasOutputShape(Tensor x, Tensor w, Tensor z) {
+        if (x.rank() < 3 || w.rank() != x.rank() || z.rank() != x.rank()) {
+            return false;
+        }
+        return Arrays.equals(z.dims(), conv.outputDims(x.dims(), w.dims()));
     }
 
     /** Y + Z under Add's broadcasting, then the activation: the rare case of a residual of another shape. */

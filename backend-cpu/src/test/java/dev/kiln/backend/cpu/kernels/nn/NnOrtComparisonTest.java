@@ -134,7 +134,8 @@ class NnOrtComparisonTest {
         KernelHarness.assertMatchesOrt(n, 13, RTOL, 1e-6, random(3, 12, 17));
     }
 
-    private static long[] ints(String spaced) {
+    /** "1 2 3" as {1, 2, 3}: attribute lists written in CSV test sources. */
+    static long[] ints(String spaced) {
         String[] p = spaced.trim().split("\\s+");
         long[] v = new long[p.length];
         for (int i = 0; i < p.length; i++) {
