@@ -12,6 +12,7 @@ import dev.kiln.backend.cpu.CpuExecution;
 import dev.kiln.backend.cpu.kernels.linalg.Blas;
 import dev.kiln.backend.cpu.kernels.linalg.TensorArrays;
 import dev.kiln.backend.cpu.simd.Simd;
+import dev.kiln.backend.cpu.simd.SimdGemm;
 import java.util.Arrays;
 
 /**
@@ -41,7 +42,7 @@ final class ConvKernel implements Kernel {
     private volatile ConvPlan plan;
 
     ConvKernel(KernelRequest request, CpuExecution execution) {
-        this(request, execution, Simd.enabled());
+        this(request, execution, Simd.enabled() && SimdGemm.preferred());
     }
 
     /** {@code useSimd} false keeps the OpenBLAS path (tests compare the two in one JVM); true needs {@link Simd#enabled()}. */

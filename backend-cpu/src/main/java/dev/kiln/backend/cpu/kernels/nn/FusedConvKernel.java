@@ -10,6 +10,7 @@ import dev.kiln.api.tensor.Tensor;
 import dev.kiln.backend.cpu.CpuExecution;
 import dev.kiln.backend.cpu.kernels.math.FloatActivations;
 import dev.kiln.backend.cpu.simd.Simd;
+import dev.kiln.backend.cpu.simd.SimdGemm;
 import dev.kiln.backend.cpu.util.BroadcastPlan;
 import java.util.Arrays;
 
@@ -27,7 +28,7 @@ final class FusedConvKernel implements Kernel {
     private final FloatActivations.InPlace activation;
 
     FusedConvKernel(KernelRequest request, CpuExecution execution) {
-        this(request, execution, Simd.enabled());
+        this(request, execution, Simd.enabled() && SimdGemm.preferred());
     }
 
     /** {@code useSimd} as for {@link ConvKernel}: false keeps the OpenBLAS path. */

@@ -18,7 +18,7 @@ import java.util.Map;
  * just written, never a whole column matrix from memory. With few positions (fewer chunks than four per thread)
  * each image's product is one GEMM split over the rows of W instead. Every product runs in the GEMM's full
  * register tiles: a partial last panel is padded with zero columns (its result goes through a scratch block) and
- * rows past the last whole six-row tile are computed by a second, overlapping six-row product. Each output element
+ * rows past the last whole register tile are computed by a second, overlapping one-tile product. Each output element
  * is summed in the same order whatever the split, so results do not depend on the thread count.
  *
  * <p>Refers to {@link SimdGemm}: only reach this class after {@code Simd.enabled()} returned true. Stateless
@@ -31,7 +31,7 @@ final class SimdConv {
     private static final ThreadLocal<Map<Long, PackedPanels>> PANELS = ThreadLocal.withInitial(HashMap::new);
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
     /** Rows of SimdGemm's register tile; rows past a multiple of it take a much slower one-row path. */
-    private static final int TILE_ROWS = 6;
+    private static final int TILE_ROWS = SimdGemm.tileRows();
 
     private SimdConv() {
     }
@@ -122,8 +122,8 @@ final class SimdConv {
     }
 
     /**
-     * {@code c = a * panels} for m rows of a (on this thread when {@code execution} is null). When m is not a multiple of the GEMM's six-row tile,
-     * the last six rows go first (finishing only the rows past the last whole tile) and the whole tiles after, so
+     * {@code c = a * panels} for m rows of a (on this thread when {@code execution} is null). When m is not a multiple of the GEMM's register tile rows,
+     * the last tile's rows go first (finishing only the rows past the last whole tile) and the whole tiles after, so
      * every row runs in a full tile instead of the one-row edge path; the two rows sets overlap, and the second
      * product rewrites the overlap with its own finished values.
      */
