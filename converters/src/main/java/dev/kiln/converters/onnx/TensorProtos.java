@@ -173,6 +173,11 @@ public final class TensorProtos {
                 throw new ModelLoadException(what + ": raw_data holds " + p.getRawData().size() + " bytes, but " + dtype
                         + shape + " needs " + bytes);
             }
+            if (PackedBits.bitsPerElement(dtype) == 0) {
+                // decode straight from the protobuf's bytes: a copy into a byte[] first is one more model-sized
+                // garbage array at load time
+                return Tensor.fromBytes(dtype, shape, p.getRawData().asReadOnlyByteBuffer());
+            }
             return fromRaw(p.getRawData().toByteArray(), dtype, shape, (int) count, what);
         }
         return TypedFields.decode(p, dtype, shape, (int) slots, what);

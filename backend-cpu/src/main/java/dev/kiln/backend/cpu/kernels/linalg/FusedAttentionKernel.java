@@ -78,6 +78,9 @@ final class FusedAttentionKernel implements Kernel {
         ctx.setOutput(0, y);
     }
 
+    /** Multiply-adds (times four) below which the SIMD attention runs on the calling thread. */
+    private static final long SIMD_PARALLEL_MIN = 8_000_000L;
+
     /**
      * The float32 attention over all (batch, head, query block) tasks: on {@link SimdAttention} when {@code simd}
      * (only if {@link Simd#enabled()}), else on the plain-Java {@link AttentionBlock}. Package-private so tests
@@ -88,7 +91,12 @@ final class FusedAttentionKernel implements Kernel {
         int width = heads * d;
         int rows = AttentionBlock.blockRows(sq, sk);
         int blocks = (sq + rows - 1) / rows;
-        execution.parallelForEach(batch * heads * blocks, 4L * rows * sk * d, task -> {
+        int tasks = batch * heads * blocks;
+        long cost = 4L * rows * sk * d;
+        // the SIMD tiles finish a small attention (MiniLM at 1 x 32: 1.6 M multiply-adds) in less time than waking
+        // the pool's threads takes, so it stays on this thread
+        CpuExecution where = simd && tasks * cost < SIMD_PARALLEL_MIN ? null : execution;
+        java.util.function.IntConsumer body = task -> {
             int block = task % blocks;
             int bh = task / blocks;
             int b = bh / heads;
@@ -105,7 +113,14 @@ final class FusedAttentionKernel implements Kernel {
             } else {
                 AttentionBlock.attend(qa, ka, va, out, scale, mask, b, h, i0, n, sq, sk, d, width);
             }
-        });
+        };
+        if (where == null) {
+            for (int task = 0; task < tasks; task++) {
+                body.accept(task);
+            }
+        } else {
+            where.parallelForEach(tasks, cost, body);
+        }
     }
 
     private void attendDoubles(double[] q, double[] k, double[] v, double[] out, MaskView mask, int b, int h, int sq, int sk, int d,
