@@ -38,7 +38,7 @@ public final class SimdGemm {
      */
     static final long PARALLEL_MIN_FLOPS = 20_000_000L;
 
-    private static final ThreadLocal<float[]> EDGE = ThreadLocal.withInitial(() -> new float[MR * NR]);
+    private static final ThreadLocal<Edge> EDGE = ThreadLocal.withInitial(Edge::new);
 
     private SimdGemm() {
     }
@@ -58,14 +58,6 @@ public final class SimdGemm {
     }
 
     /**
-     * Rows of the register tile: a product whose row count is not a multiple of it runs its last rows through
-     * a much slower one-row path, which a caller may avoid by overlapping the last tile with the one before.
-     */
-    public static int tileRows() {
-        return MR;
-    }
-
-    /**
      * {@code c[cOff + i * ldc + j] = sum_kk a[aOff + i * lda + kk] * b(kk, j)} for i < m, j < b.n(), then
      * {@code epilogue} (may be null) on every finished row piece. {@code execution} may be null to stay on the
      * calling thread.
@@ -82,12 +74,7 @@ public final class SimdGemm {
         }
         int threads = execution == null ? 1 : execution.threads();
         int tiles = (m + MR - 1) / MR;
-        int rowBlocks = (m + MC - 1) / MC;
-        if (rowBlocks > 1 && threads > 1) {
-            // a multiple of the thread count, so that no thread is left with one block more than the others
-            rowBlocks = Math.min(tiles, (rowBlocks + threads - 1) / threads * threads);
-        }
-        int blocks = rowBlocks;
+        int blocks = rowBlocks(m, tiles, threads);
         int panels = b.panels();
         // enough units for every thread when there are few row blocks (small m: split the columns instead), and
         // columns few enough that a unit's output is still in L2 when its epilogue runs over it
@@ -122,6 +109,15 @@ public final class SimdGemm {
         }
     }
 
+    /**
+     * Row blocks of at most {@value #MC} rows; more than one is rounded up to a multiple of the thread count, so that
+     * no thread is left with one block more than the others.
+     */
+    private static int rowBlocks(int m, int tiles, int threads) {
+        int blocks = (m + MC - 1) / MC;
+        return blocks > 1 && threads > 1 ? Math.min(tiles, (blocks + threads - 1) / threads * threads) : blocks;
+    }
+
     /** Rows {@code [0, rows)} of a (from aOff) times panels {@code [p0, p1)}, into c from cOff. */
     private static void block(float[] a, int aOff, int lda, int rows, PackedPanels b, int p0, int p1,
                               float[] c, int cOff, int ldc) {
@@ -151,35 +147,52 @@ public final class SimdGemm {
         }
     }
 
-    /** A partial tile (fewer rows or columns): computed in a scratch tile, then copied to c. */
+    /**
+     * A partial tile (fewer rows or columns) through the full 8-row register tile: the rows of a are copied into a
+     * zero-padded scratch block when fewer than {@value #MR}, the product goes into a scratch tile, and the real rows
+     * and columns are copied to c. The copies are at most MR x kLen and MR x NR floats, small beside the tile's
+     * MR x NR x kLen multiply-adds, and every element is summed in the same order as in a whole tile.
+     */
     private static void edge(float[] a, int aOff, int lda, int rows, float[] bp, int bOff, int kLen,
                              float[] c, int cOff, int ldc, int cols, boolean accumulate) {
-        float[] t = EDGE.get();
-        for (int i = 0; i < rows; i++) {
-            if (accumulate) {
+        Edge e = EDGE.get();
+        float[] src = a;
+        int srcOff = aOff;
+        int srcLd = lda;
+        if (rows < MR) {
+            src = e.rows(kLen, rows);
+            for (int i = 0; i < rows; i++) {
+                System.arraycopy(a, aOff + i * lda, src, i * kLen, kLen);
+            }
+            srcOff = 0;
+            srcLd = kLen;
+        }
+        float[] t = e.tile;
+        if (accumulate) {
+            for (int i = 0; i < rows; i++) {
                 System.arraycopy(c, cOff + i * ldc, t, i * NR, cols);
             }
-            tile1(a, aOff + i * lda, bp, bOff, kLen, t, i * NR, accumulate);
+        }
+        tile8(src, srcOff, srcLd, bp, bOff, kLen, t, 0, NR, accumulate);
+        for (int i = 0; i < rows; i++) {
             System.arraycopy(t, i * NR, c, cOff + i * ldc, cols);
         }
     }
 
-    /** One row of a times one panel slice: {@code NR} floats of c. */
-    private static void tile1(float[] a, int aOff, float[] bp, int bOff, int kLen, float[] c, int cOff,
-                              boolean accumulate) {
-        FloatVector c0 = accumulate ? FloatVector.fromArray(F, c, cOff) : FloatVector.zero(F);
-        FloatVector c1 = accumulate ? FloatVector.fromArray(F, c, cOff + L) : FloatVector.zero(F);
-        FloatVector c2 = accumulate ? FloatVector.fromArray(F, c, cOff + 2 * L) : FloatVector.zero(F);
-        for (int kk = 0; kk < kLen; kk++) {
-            int bo = bOff + kk * NR;
-            FloatVector x = FloatVector.broadcast(F, a[aOff + kk]);
-            c0 = x.fma(FloatVector.fromArray(F, bp, bo), c0);
-            c1 = x.fma(FloatVector.fromArray(F, bp, bo + L), c1);
-            c2 = x.fma(FloatVector.fromArray(F, bp, bo + 2 * L), c2);
+    /** Per-thread scratch of {@link #edge}: one output tile and a zero-padded block of a's rows. */
+    private static final class Edge {
+        final float[] tile = new float[MR * NR];
+        private float[] rows = new float[0];
+
+        /** MR rows of kLen floats, rows {@code [used, MR)} zero (the caller copies the first {@code used} in). */
+        float[] rows(int kLen, int used) {
+            if (rows.length < MR * kLen) {
+                rows = new float[MR * kLen];
+            } else {
+                java.util.Arrays.fill(rows, used * kLen, MR * kLen, 0f);
+            }
+            return rows;
         }
-        c0.intoArray(c, cOff);
-        c1.intoArray(c, cOff + L);
-        c2.intoArray(c, cOff + 2 * L);
     }
 
     /** Eight rows of a times one panel slice: the 8 x NR block of c kept in 24 vector registers. */

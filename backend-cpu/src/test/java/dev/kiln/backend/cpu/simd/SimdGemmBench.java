@@ -15,7 +15,7 @@ public final class SimdGemmBench {
     public static void main(String[] args) {
         int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
         int[][] shapes = {{1024, 384, 384}, {1024, 1536, 384}, {1024, 384, 1536}, {32, 384, 384}, {32, 1536, 384},
-            {32, 384, 1536}, {128, 384, 384}};
+            {32, 384, 1536}, {128, 384, 384}, {1020, 384, 384}, {30, 1536, 384}, {1024, 380, 384}};
         SplittableRandom random = new SplittableRandom(1);
         System.out.println("simd " + Simd.describe() + ", threads " + threads);
         try (CpuExecution ex = new CpuExecution(threads)) {

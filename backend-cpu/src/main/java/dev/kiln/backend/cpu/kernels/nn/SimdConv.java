@@ -16,10 +16,9 @@ import java.util.Map;
  * panels (K x chunk floats) stay in the core's L2 cache; each task gathers one chunk into its thread's own panels
  * and multiplies it right away on its own thread, so the gather is parallel and the GEMM reads panels that were
  * just written, never a whole column matrix from memory. With few positions (fewer chunks than four per thread)
- * each image's product is one GEMM split over the rows of W instead. Every product runs in the GEMM's full
- * register tiles: a partial last panel is padded with zero columns (its result goes through a scratch block) and
- * rows past the last whole register tile are computed by a second, overlapping one-tile product. Each output element
- * is summed in the same order whatever the split, so results do not depend on the thread count.
+ * each image's product is one GEMM split over the rows of W instead (a partial last panel or row tile goes through
+ * the GEMM's own full-tile edge path). Each output element is summed in the same order whatever the split, so
+ * results do not depend on the thread count.
  *
  * <p>Refers to {@link SimdGemm}: only reach this class after {@code Simd.enabled()} returned true. Stateless
  * apart from per-thread panel buffers; safe to use from several threads.
@@ -29,9 +28,6 @@ final class SimdConv {
     private static final int CHUNK_BYTES = 256 * 1024;
     /** Per thread, panels by (k, n): a network reuses a handful of shapes. */
     private static final ThreadLocal<Map<Long, PackedPanels>> PANELS = ThreadLocal.withInitial(HashMap::new);
-    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
-    /** Rows of SimdGemm's register tile; rows past a multiple of it take a much slower one-row path. */
-    private static final int TILE_ROWS = SimdGemm.tileRows();
 
     private SimdConv() {
     }
@@ -74,84 +70,28 @@ final class SimdConv {
         int grp = imageGroup % g.group();
         int xOff = (image * g.c() + grp * g.cg()) * g.inSize();
         int yOff = (image * g.m() + grp * g.mg()) * hw;
-        int padded = (cols + width - 1) / width * width;
-        PackedPanels panels = takePanels(k, padded, width);
+        PackedPanels panels = takePanels(k, cols, width);
         try {
-            finish(execution, g, win, x, w, y, epilogue, panels, xOff, yOff, grp, col0, cols);
+            finish(execution, g, win, x, w, y, epilogue, panels, xOff, yOff, grp, col0);
         } finally {
-            PANELS.get().put(key(k, padded), panels);
+            PANELS.get().put(key(k, cols), panels);
         }
     }
 
     private static void finish(CpuExecution execution, ConvKernel.Geometry g, Window win, float[] x, float[] w, float[] y,
-                               ConvEpilogue epilogue, PackedPanels panels, int xOff, int yOff, int grp, int col0, int cols) {
+                               ConvEpilogue epilogue, PackedPanels panels, int xOff, int yOff, int grp, int col0) {
         int k = panels.k();
         int hw = g.outSize();
         int width = panels.width();
-        int padded = panels.n();
         if (execution == null) {
             Im2Panels.gather(x, xOff, g.cg(), win, col0, panels, 0, panels.panels());
         } else {
             execution.parallelFor(panels.panels(), (long) k * width,
                     (p0, p1) -> Im2Panels.gather(x, xOff, g.cg(), win, col0, panels, p0, p1));
         }
-        int wOff = grp * g.mg() * k;
         int channel0 = grp * g.mg();
-        if (padded == cols) {
-            Blas.Epilogue rows = epilogue.isEmpty() ? null
-                    : (c, off, row, from, len) -> epilogue.apply(c, off, channel0 + row, len);
-            multiply(execution, w, wOff, k, g.mg(), panels, y, yOff + col0, hw, rows);
-            return;
-        }
-        // a partial last panel would run the GEMM's slow edge path on every row: multiply whole panels into a
-        // scratch block and copy the real columns out, finishing them on the way
-        float[] block = scratch(g.mg() * padded);
-        multiply(execution, w, wOff, k, g.mg(), panels, block, 0, padded, null);
-        CpuExecution.RangeBody copy = (r0, r1) -> {
-            for (int r = r0; r < r1; r++) {
-                int dst = yOff + r * hw + col0;
-                System.arraycopy(block, r * padded, y, dst, cols);
-                epilogue.apply(y, dst, channel0 + r, cols);
-            }
-        };
-        if (execution == null) {
-            copy.run(0, g.mg());
-        } else {
-            execution.parallelFor(g.mg(), 4L * cols, copy);
-        }
-    }
-
-    /**
-     * {@code c = a * panels} for m rows of a (on this thread when {@code execution} is null). When m is not a multiple of the GEMM's register tile rows,
-     * the last tile's rows go first (finishing only the rows past the last whole tile) and the whole tiles after, so
-     * every row runs in a full tile instead of the one-row edge path; the two rows sets overlap, and the second
-     * product rewrites the overlap with its own finished values.
-     */
-    private static void multiply(CpuExecution execution, float[] a, int aOff, int lda, int m, PackedPanels panels, float[] c,
-                                 int cOff, int ldc, Blas.Epilogue epilogue) {
-        int rest = m % TILE_ROWS;
-        if (m < TILE_ROWS || rest == 0) {
-            SimdGemm.multiply(execution, a, aOff, lda, m, panels, c, cOff, ldc, epilogue);
-            return;
-        }
-        int whole = m - rest;
-        int first = m - TILE_ROWS;
-        Blas.Epilogue tail = epilogue == null ? null : (cc, off, row, col0, cols) -> {
-            if (first + row >= whole) {
-                epilogue.apply(cc, off, first + row, col0, cols);
-            }
-        };
-        SimdGemm.multiply(execution, a, aOff + first * lda, lda, TILE_ROWS, panels, c, cOff + first * ldc, ldc, tail);
-        SimdGemm.multiply(execution, a, aOff, lda, whole, panels, c, cOff, ldc, epilogue);
-    }
-
-    private static float[] scratch(int size) {
-        float[] s = SCRATCH.get();
-        if (s.length < size) {
-            s = new float[size];
-            SCRATCH.set(s);
-        }
-        return s;
+        Blas.Epilogue rows = epilogue.isEmpty() ? null : (c, off, row, from, len) -> epilogue.apply(c, off, channel0 + row, len);
+        SimdGemm.multiply(execution, w, grp * g.mg() * k, k, g.mg(), panels, y, yOff + col0, hw, rows);
     }
 
     /** This thread's panels of that shape, out of the cache while in use (so a nested use gets others). */
