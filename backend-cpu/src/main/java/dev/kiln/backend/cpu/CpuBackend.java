@@ -8,6 +8,8 @@ import dev.kiln.api.spi.Kernel;
 import dev.kiln.api.spi.KernelRequest;
 import dev.kiln.api.spi.NodeQuery;
 import dev.kiln.api.tensor.Tensor;
+import dev.kiln.backend.cpu.simd.Simd;
+import dev.kiln.backend.cpu.simd.SimdWarmUp;
 
 /**
  * A created CPU backend: kernels from the registry, a recycling host allocator, one thread pool, and the
@@ -23,6 +25,10 @@ public final class CpuBackend implements Backend {
     public CpuBackend(BackendContext context, CpuKernelRegistry registry) {
         this.registry = registry;
         this.execution = new CpuExecution(context.threads());
+        if (Simd.enabled()) {
+            // compiles the Vector API kernels on tiny inputs while the session is still being built
+            SimdWarmUp.start();
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.kiln.converters.onnx;
 
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.UnsafeByteOperations;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.kiln.api.ModelLoadException;
 import dev.kiln.api.format.ModelLoadOptions;
@@ -99,9 +100,13 @@ public final class OnnxModelReader implements ModelReader {
     /** Parses ModelProto bytes; a truncated or corrupt message is a {@link ModelLoadException}. */
     static ModelProto parse(byte[] bytes) {
         try {
-            CodedInputStream in = CodedInputStream.newInstance(bytes);
+            CodedInputStream in = UnsafeByteOperations.unsafeWrap(bytes).newCodedInput();
             // ONNX graphs nest deeper than protobuf's default of 100 messages (If inside Loop inside ...)
             in.setRecursionLimit(1000);
+            // bytes fields (raw_data above all) become views of the caller's array instead of model-sized copies
+            // (protobuf aliases only input it was told is immutable); every tensor is decoded into arrays of its
+            // own before read returns, so no view outlives the call
+            in.enableAliasing(true);
             return ModelProto.parseFrom(in);
         } catch (InvalidProtocolBufferException e) {
             throw new ModelLoadException("model: truncated or malformed protobuf (" + e.getMessage() + ")", e);

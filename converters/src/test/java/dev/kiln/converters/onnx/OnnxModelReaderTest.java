@@ -96,6 +96,19 @@ class OnnxModelReaderTest {
     }
 
     @Test
+    void theModelOwnsItsDataAfterReadEvenThoughParsingAliasesTheBytes() {
+        GraphProto g = graph("owned").addInput(value("x", F, 3))
+                .addInitializer(TensorProtos.toProto(Tensor.of(new float[] {1.5f, -2, 3}, 3), "w"))
+                .addNode(node("Add", List.of("x", "w"), List.of("y"), f("unused", 0.25f))).addOutput(anyShape("y", F)).build();
+        byte[] bytes = model(13, g).toByteArray();
+        Model m = reader.read(bytes, ModelLoadOptions.defaults());
+        Arrays.fill(bytes, (byte) 0x5A);
+        assertArrayEquals(new float[] {1.5f, -2, 3}, m.graph().initializers().get("w").floatData());
+        assertEquals("owned", m.graph().name());
+        assertEquals("Add", m.graph().nodes().get(0).opType());
+    }
+
+    @Test
     void inputWithInitializerStaysAnInputWithADefault() {
         GraphProto g = graph("defaults").addInput(value("x", F, 2)).addInput(value("w", F, 2))
                 .addInitializer(TensorProtos.toProto(Tensor.of(new float[] {1, 2}, 2), "w"))

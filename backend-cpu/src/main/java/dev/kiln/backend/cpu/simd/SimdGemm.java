@@ -69,6 +69,7 @@ public final class SimdGemm {
         if (b.width() != NR) {
             throw new IllegalArgumentException("panels packed " + b.width() + " wide; this kernel needs " + NR);
         }
+        SimdWarmUp.awaitGemm();
         if (m == 0 || n == 0) {
             return;
         }
@@ -193,6 +194,11 @@ public final class SimdGemm {
             }
             return rows;
         }
+    }
+
+    /** One 8 x k x panel-width product for {@link SimdWarmUp}: a holds 8 rows of 3 elements, b 3 panel rows. */
+    static void warmTile(float[] a, float[] b, float[] c, int k, boolean accumulate) {
+        tile8(a, 0, 3, b, 0, k, c, 0, NR, accumulate);
     }
 
     /** Eight rows of a times one panel slice: the 8 x NR block of c kept in 24 vector registers. */
