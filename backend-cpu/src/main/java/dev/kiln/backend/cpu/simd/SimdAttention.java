@@ -74,7 +74,7 @@ public final class SimdAttention {
         int group = Math.max(R, Math.min(GROUP, GROUP_SCORES / keys / R * R));
         for (int g0 = 0; g0 < n; g0 += group) {
             int m = Math.min(group, n - g0);
-            scores(q, qBase + g0 * qStride, qStride, s, m, keys, d);
+            scores(q, qBase + g0 * qStride, qStride, s, m, keys, d, scale);
             float[] scores = s.scores;
             float[] inverse = s.inverse;
             for (int i = 0; i < m; i++) {
@@ -82,14 +82,14 @@ public final class SimdAttention {
                     fillMaskRow(maskRow, mask, maskOffset + (g0 + i) * maskQueryStride, maskKeyStride, sk, keys);
                 }
                 int row = i * keys;
-                float max = scaleAddAndMax(scores, row, scale, maskRow, keys);
+                float max = addAndMax(scores, row, maskRow, keys);
                 inverse[i] = 1f / SimdMath.expShiftedSum(scores, row, scores, row, keys, max);
             }
             int full = dims == d ? m / R * R : 0;
             int o = outBase + g0 * outStride;
             for (int i = 0; i < full; i += R) {
                 for (int c = 0; c < d; c += W) {
-                    tileScaled(scores, i * keys, keys, vs, vOff + c, vRow, sk, inverse, i, out, o + i * outStride + c, outStride);
+                    tile(scores, i * keys, keys, vs, vOff + c, vRow, sk, inverse, i, out, o + i * outStride + c, outStride);
                 }
             }
             if (full < m) {
@@ -97,96 +97,42 @@ public final class SimdAttention {
                 float[] t = s.out;
                 for (int i = full; i < m; i += R) {
                     for (int c = 0; c < dims; c += W) {
-                        tile(scores, i * keys, keys, vs, vOff + c, vRow, sk, t, (i - full) * dims + c, dims);
+                        tile(scores, i * keys, keys, vs, vOff + c, vRow, sk, inverse, i, t, (i - full) * dims + c, dims);
                     }
                 }
                 for (int i = full; i < m; i++) {
-                    int row = (i - full) * dims;
-                    SimdMath.scale(t, row, d, inverse[i]);
-                    System.arraycopy(t, row, out, o + i * outStride, d);
+                    System.arraycopy(t, (i - full) * dims, out, o + i * outStride, d);
                 }
             }
         }
     }
 
     /** S = Q K^T for m (at most GROUP) query rows into {@code s.scores} ([rows][keys], rows padded to R). */
-    private static void scores(float[] q, int qBase, int qStride, Scratch s, int m, int keys, int d) {
+    private static void scores(float[] q, int qBase, int qStride, Scratch s, int m, int keys, int d, float scale) {
+        float[] factor = s.scale;
+        Arrays.fill(factor, scale);
         int full = m / R * R;
         for (int i = 0; i < full; i += R) {
             for (int j = 0; j < keys; j += W) {
-                tile(q, qBase + i * qStride, qStride, s.kt, j, keys, d, s.scores, i * keys + j, keys);
+                tile(q, qBase + i * qStride, qStride, s.kt, j, keys, d, factor, 0, s.scores, i * keys + j, keys);
             }
         }
         if (full < m) {
             // the last, partial group of query rows through a zero-padded copy (rows past m must stay finite)
             packRows(q, qBase + full * qStride, qStride, m - full, d, s.q);
             for (int j = 0; j < keys; j += W) {
-                tile(s.q, 0, d, s.kt, j, keys, d, s.scores, full * keys + j, keys);
+                tile(s.q, 0, d, s.kt, j, keys, d, factor, 0, s.scores, full * keys + j, keys);
             }
         }
     }
 
     /**
-     * The register-blocked product: {@code c[cOff + r * cStride + x] = sum over t < depth of
-     * a[aOff + r * aRow + t] * b[bOff + t * bStride + x]} for r in [0, 6), x in [0, 2 lanes).
-     * A small method on purpose: C2 compiles it early and keeps the twelve accumulators in registers
-     * (with the two B vectors and a broadcast, 15 of AVX2's 16).
+     * The register-blocked product {@code c[cOff + r * cStride + x] = factor[f0 + r] * sum over t < depth of
+     * a[aOff + r * aRow + t] * b[bOff + t * bStride + x]} for r in [0, 6), x in [0, 2 lanes): the factor is
+     * the softmax scale for Q K^T and 1 / sum for P V. A small method on purpose: C2 compiles it early and
+     * keeps the twelve accumulators in registers (with the two B vectors and a broadcast, 15 of AVX2's 16).
      */
-    private static void tile(float[] a, int aOff, int aRow, float[] b, int bOff, int bStride, int depth, float[] c, int cOff,
-                             int cStride) {
-        FloatVector c00 = FloatVector.zero(F);
-        FloatVector c01 = FloatVector.zero(F);
-        FloatVector c10 = FloatVector.zero(F);
-        FloatVector c11 = FloatVector.zero(F);
-        FloatVector c20 = FloatVector.zero(F);
-        FloatVector c21 = FloatVector.zero(F);
-        FloatVector c30 = FloatVector.zero(F);
-        FloatVector c31 = FloatVector.zero(F);
-        FloatVector c40 = FloatVector.zero(F);
-        FloatVector c41 = FloatVector.zero(F);
-        FloatVector c50 = FloatVector.zero(F);
-        FloatVector c51 = FloatVector.zero(F);
-        int a1 = aOff + aRow;
-        int a2 = aOff + 2 * aRow;
-        int a3 = aOff + 3 * aRow;
-        int a4 = aOff + 4 * aRow;
-        int a5 = aOff + 5 * aRow;
-        int bi = bOff;
-        for (int t = 0; t < depth; t++, bi += bStride) {
-            FloatVector b0 = FloatVector.fromArray(F, b, bi);
-            FloatVector b1 = FloatVector.fromArray(F, b, bi + L);
-            FloatVector x = FloatVector.broadcast(F, a[aOff + t]);
-            c00 = b0.fma(x, c00);
-            c01 = b1.fma(x, c01);
-            x = FloatVector.broadcast(F, a[a1 + t]);
-            c10 = b0.fma(x, c10);
-            c11 = b1.fma(x, c11);
-            x = FloatVector.broadcast(F, a[a2 + t]);
-            c20 = b0.fma(x, c20);
-            c21 = b1.fma(x, c21);
-            x = FloatVector.broadcast(F, a[a3 + t]);
-            c30 = b0.fma(x, c30);
-            c31 = b1.fma(x, c31);
-            x = FloatVector.broadcast(F, a[a4 + t]);
-            c40 = b0.fma(x, c40);
-            c41 = b1.fma(x, c41);
-            x = FloatVector.broadcast(F, a[a5 + t]);
-            c50 = b0.fma(x, c50);
-            c51 = b1.fma(x, c51);
-        }
-        store(c00, c01, c, cOff);
-        store(c10, c11, c, cOff + cStride);
-        store(c20, c21, c, cOff + 2 * cStride);
-        store(c30, c31, c, cOff + 3 * cStride);
-        store(c40, c41, c, cOff + 4 * cStride);
-        store(c50, c51, c, cOff + 5 * cStride);
-    }
-
-    /**
-     * {@link #tile} for P V, each output row r multiplied by {@code factor[f0 + r]} (the softmax's 1 / sum) and
-     * stored straight into the output (two vectors wide, all six rows inside it).
-     */
-    private static void tileScaled(float[] a, int aOff, int aRow, float[] b, int bOff, int bStride, int depth, float[] factor, int f0,
+    private static void tile(float[] a, int aOff, int aRow, float[] b, int bOff, int bStride, int depth, float[] factor, int f0,
                                    float[] c, int cOff, int cStride) {
         FloatVector c00 = FloatVector.zero(F);
         FloatVector c01 = FloatVector.zero(F);
@@ -228,30 +174,24 @@ public final class SimdAttention {
             c50 = b0.fma(x, c50);
             c51 = b1.fma(x, c51);
         }
-        storeScaled(c00, c01, factor[f0], c, cOff);
-        storeScaled(c10, c11, factor[f0 + 1], c, cOff + cStride);
-        storeScaled(c20, c21, factor[f0 + 2], c, cOff + 2 * cStride);
-        storeScaled(c30, c31, factor[f0 + 3], c, cOff + 3 * cStride);
-        storeScaled(c40, c41, factor[f0 + 4], c, cOff + 4 * cStride);
-        storeScaled(c50, c51, factor[f0 + 5], c, cOff + 5 * cStride);
+        store(c00, c01, factor[f0], c, cOff);
+        store(c10, c11, factor[f0 + 1], c, cOff + cStride);
+        store(c20, c21, factor[f0 + 2], c, cOff + 2 * cStride);
+        store(c30, c31, factor[f0 + 3], c, cOff + 3 * cStride);
+        store(c40, c41, factor[f0 + 4], c, cOff + 4 * cStride);
+        store(c50, c51, factor[f0 + 5], c, cOff + 5 * cStride);
     }
 
-    private static void storeScaled(FloatVector lo, FloatVector hi, float factor, float[] c, int off) {
+    private static void store(FloatVector lo, FloatVector hi, float factor, float[] c, int off) {
         lo.mul(factor).intoArray(c, off);
         hi.mul(factor).intoArray(c, off + L);
     }
 
-    private static void store(FloatVector lo, FloatVector hi, float[] c, int off) {
-        lo.intoArray(c, off);
-        hi.intoArray(c, off + L);
-    }
-
-    /** {@code row = row * scale + mask} over the padded row, returning the maximum. */
-    private static float scaleAddAndMax(float[] scores, int row, float scale, float[] mask, int keys) {
+    /** {@code row = row + mask} over the padded row, returning the maximum. */
+    private static float addAndMax(float[] scores, int row, float[] mask, int keys) {
         FloatVector max = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-        FloatVector factor = FloatVector.broadcast(F, scale);
         for (int j = 0; j < keys; j += L) {
-            FloatVector x = FloatVector.fromArray(F, scores, row + j).fma(factor, FloatVector.fromArray(F, mask, j));
+            FloatVector x = FloatVector.fromArray(F, scores, row + j).add(FloatVector.fromArray(F, mask, j));
             x.intoArray(scores, row + j);
             max = max.max(x);
         }
@@ -327,6 +267,8 @@ public final class SimdAttention {
         float[] out = new float[0];
         float[] maskRow = new float[0];
         float[] inverse = new float[GROUP];
+        /** The softmax scale once per tile row. */
+        float[] scale = new float[R];
         int[] gather = new int[L];
         private int gatherStride = -1;
 
