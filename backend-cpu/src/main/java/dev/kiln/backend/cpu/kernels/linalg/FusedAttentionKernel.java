@@ -104,11 +104,14 @@ final class FusedAttentionKernel implements Kernel {
             int i0 = block * rows;
             int n = Math.min(rows, sq - i0);
             if (simd) {
+                int qBase = (b * sq + i0) * width + h * d;
+                int kvBase = b * sk * width + h * d;
                 if (mask == null) {
-                    SimdAttention.attend(qa, ka, va, out, scale, null, 0, 0, 0, b, h, i0, n, sq, sk, d, width);
+                    SimdAttention.attend(qa, qBase, width, ka, kvBase, width, va, kvBase, width, out, qBase, width, scale, null, 0, 0, 0,
+                            n, sk, d);
                 } else {
-                    SimdAttention.attend(qa, ka, va, out, scale, mask.data(), mask.offset(b, h, i0), (int) mask.strides()[2],
-                            (int) mask.strides()[3], b, h, i0, n, sq, sk, d, width);
+                    SimdAttention.attend(qa, qBase, width, ka, kvBase, width, va, kvBase, width, out, qBase, width, scale, mask.data(),
+                            mask.offset(b, h, i0), (int) mask.strides()[2], (int) mask.strides()[3], n, sk, d);
                 }
             } else {
                 AttentionBlock.attend(qa, ka, va, out, scale, mask, b, h, i0, n, sq, sk, d, width);

@@ -73,6 +73,48 @@ class SimdAttentionTest {
         }
     }
 
+    @Test
+    void readsQueriesKeysAndValuesAsSlicesOfOnePackedProjection() {
+        // q, k and v side by side in one [b, s, 3 * width] array (as a merged QKV projection writes them), the
+        // output into the middle of a wider array: the same result as from three packed [b, s, width] inputs
+        int b = 2;
+        int s = 37;
+        int heads = 3;
+        for (int d : new int[] {32, 20}) {
+            int width = heads * d;
+            Tensor q = RandomTensors.uniform(random, -2f, 2f, b, s, width);
+            Tensor k = RandomTensors.uniform(random, -2f, 2f, b, s, width);
+            Tensor v = RandomTensors.uniform(random, -1f, 1f, b, s, width);
+            Tensor mask = RandomTensors.uniform(random, -3f, 0f, b, 1, 1, s);
+            float scale = 0.3f;
+            float[] expected = run(true, q, k, v, mask, heads, scale);
+            float[] qkv = new float[b * s * 3 * width];
+            for (int row = 0; row < b * s; row++) {
+                System.arraycopy(q.floatData(), row * width, qkv, row * 3 * width, width);
+                System.arraycopy(k.floatData(), row * width, qkv, row * 3 * width + width, width);
+                System.arraycopy(v.floatData(), row * width, qkv, row * 3 * width + 2 * width, width);
+            }
+            int outStride = width + 5;
+            float[] out = new float[b * s * outStride];
+            java.util.Arrays.fill(out, Float.NaN);
+            for (int bi = 0; bi < b; bi++) {
+                for (int h = 0; h < heads; h++) {
+                    int row = bi * s * 3 * width + h * d;
+                    dev.kiln.backend.cpu.simd.SimdAttention.attend(qkv, row, 3 * width, qkv, row + width, 3 * width, qkv, row + 2 * width,
+                            3 * width, out, bi * s * outStride + 5 + h * d, outStride, scale, mask.floatData(), bi * s, 0, 1, s, s, d);
+                }
+            }
+            for (int row = 0; row < b * s; row++) {
+                for (int c = 0; c < 5; c++) {
+                    assertTrue(Float.isNaN(out[row * outStride + c]), "written outside the output slice at row " + row);
+                }
+                for (int c = 0; c < width; c++) {
+                    assertEquals(expected[row * width + c], out[row * outStride + 5 + c], 0f, "d " + d + " row " + row + " column " + c);
+                }
+            }
+        }
+    }
+
     /** Mask dims: -1 stands for batch, -2 for sk, -3 for heads, -4 for sq; 1 broadcasts. */
     private void compare(int b, int sq, int sk, int heads, int d, long[] maskSpec, float padding) {
         Tensor q = RandomTensors.uniform(random, -2f, 2f, b, sq, heads * d);
