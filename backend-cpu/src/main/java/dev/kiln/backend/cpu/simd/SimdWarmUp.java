@@ -132,8 +132,8 @@ public final class SimdWarmUp {
         float[] rowSum = new float[gamma.length];
         return List.of(
                 new Kernel("gemm", i -> SimdGemm.warmTile(gemmA, gemmB, gemmC, 1 + i % 3, (i & 1) == 0)),
-                new Kernel("attention", i -> SimdAttention.attend(q, k, v, out, 0.5f, (i & 1) == 0 ? null : mask, 0,
-                        (i & 2) == 0 ? 0 : keys, 1, 0, 0, 0, 6 + (i & 1), 7, keys - (i % 2), d, d)),
+                new Kernel("attention", i -> SimdAttention.attend(q, 0, d, k, 0, d, v, 0, d, out, 0, d, 0.5f,
+                        (i & 1) == 0 ? null : mask, 0, (i & 2) == 0 ? 0 : keys, 1, 6 + (i & 1), keys - (i % 2), d)),
                 new Kernel("layer norm", i -> SimdRowNorm.normalize(rowX, 0, (i & 1) == 0 ? null : rowSkip, 0,
                         (i & 2) == 0 ? null : rowSum, 0, rowY, 0, rowX.length - (i % 3) * 3, gamma,
                         (i & 4) == 0 ? null : beta, 1e-5, null)),
