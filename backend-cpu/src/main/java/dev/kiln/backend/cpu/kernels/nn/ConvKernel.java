@@ -105,7 +105,11 @@ final class ConvKernel implements Kernel {
             ConvEpilogue epilogue = fused != null ? fused : b == null ? ConvEpilogue.NONE
                     : new ConvEpilogue(TensorArrays.floats(b), null, null);
             if (simd && !(g.cg == 1 && g.group > 1) && g.cg * g.taps <= SIMD_MAX_K) {
-                SimdConv.convolve(g, win, TensorArrays.floats(x), TensorArrays.floats(w), out, epilogue, execution);
+                if (SimdTapConv.applies(win)) {
+                    SimdTapConv.convolve(g, win, TensorArrays.floats(x), TensorArrays.floats(w), out, epilogue, execution);
+                } else {
+                    SimdConv.convolve(g, win, TensorArrays.floats(x), TensorArrays.floats(w), out, epilogue, execution);
+                }
             } else {
                 boolean packed = packedW != null && w.data() == constantW.data();
                 convolve(g, p, TensorArrays.floats(x), TensorArrays.floats(w), packed ? packedW : null, out);
