@@ -22,8 +22,10 @@ import java.util.Arrays;
  * each) convolve directly. A constant float32 W is copied to native memory once at compile time.
  *
  * <p>When the SIMD kernels are on ({@link Simd#enabled()}), float convolutions other than depthwise ones and very
- * long reductions ({@link #SIMD_MAX_K}) run on the Vector API GEMM instead ({@link SimdConv}: im2col straight into packed panels, bias and any fused residual and
- * activation applied as the GEMM's epilogue); the OpenBLAS path above stays for double and when SIMD is off.
+ * long reductions ({@link #SIMD_MAX_K}) run on the Vector API GEMM instead, bias and any fused residual and
+ * activation applied as the product's epilogue: 1-D and 2-D windows of more than one tap with no im2col at all
+ * ({@link SimdTapConv}), the rest with im2col straight into packed panels ({@link SimdConv}). The OpenBLAS path
+ * above stays for double and when SIMD is off.
  */
 final class ConvKernel implements Kernel {
     /**

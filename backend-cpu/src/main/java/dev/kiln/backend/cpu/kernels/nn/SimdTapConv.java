@@ -27,11 +27,12 @@ final class SimdTapConv {
 
     /**
      * Whether this path takes the window: at most two spatial axes whose last tap of the last output stays inside
-     * the padded input, and an output row at least half of the grid row (else the dropped columns cost more than
-     * im2col saves).
+     * the padded input, more than one tap (a 1x1 window's gather is a plain copy: {@link SimdConv} measured faster
+     * on ResNet's strided 1x1 shortcuts), and an output row at least half of the grid row (else the dropped columns
+     * cost more than im2col saves). {@link #convolve} itself is right for any window that fits.
      */
     static boolean applies(Window win) {
-        if (win.rank() > 2) {
+        if (win.rank() > 2 || win.kernelSize() == 1) {
             return false;
         }
         Window.Axis a1 = win.axis3(1);
@@ -43,7 +44,10 @@ final class SimdTapConv {
         return a.out() > 0 && (long) (a.out() - 1) * a.stride() + (long) a.dilation() * (a.kernel() - 1) < padded(a);
     }
 
-    /** Y = conv(x, w) then {@code epilogue}, into y (the previous contents are ignored); {@link #applies} must hold. */
+    /**
+     * Y = conv(x, w) then {@code epilogue}, into y (the previous contents are ignored); the window must fit as
+     * {@link #applies} checks (its tap count aside).
+     */
     static void convolve(ConvKernel.Geometry g, Window win, float[] x, float[] w, float[] y, ConvEpilogue epilogue,
                          CpuExecution execution) {
         Window.Axis a1 = win.axis3(1);
@@ -72,8 +76,8 @@ final class SimdTapConv {
         int ldc = SimdTapGemm.paddedColumns(cols);
         float[][] scratch = SCRATCH.get();
         // the last channel's planes, or the widest tap's window over the grid if that reaches further
-        float[] xp = grow(scratch, 0, Math.max(g.cg() * channelSize, java.util.Arrays.stream(taps).max().getAsInt() + ldc));
-        float[] grid = grow(scratch, 1, g.mg() * ldc);
+        float[] xp = Scratch.grow(scratch, 0, Math.max(g.cg() * channelSize, java.util.Arrays.stream(taps).max().getAsInt() + ldc));
+        float[] grid = Scratch.grow(scratch, 1, g.mg() * ldc);
         for (int image = 0; image < g.n(); image++) {
             for (int grp = 0; grp < g.group(); grp++) {
                 int xOff = (image * g.c() + grp * g.cg()) * g.inSize();
@@ -157,12 +161,5 @@ final class SimdTapConv {
 
     private static int padded(Window.Axis a) {
         return a.in() + a.padBegin() + a.padEnd();
-    }
-
-    private static float[] grow(float[][] scratch, int i, int length) {
-        if (scratch[i].length < length) {
-            scratch[i] = new float[length];
-        }
-        return scratch[i];
     }
 }

@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Not a test: ResNet-18's Conv shapes through the Conv kernel as built (SIMD: {@link SimdTapConv} for stride 1, else
- * {@link SimdConv}), through {@link SimdConv} (im2col into panels) called directly, and on the OpenBLAS path,
- * alternating in one JVM; prints medians in ms.
+ * Not a test: ResNet-18's Conv shapes through the Conv kernel as built (SIMD: {@link SimdTapConv} or {@link SimdConv}, as
+ * it picks; constant W), through each of those two called directly, and on the OpenBLAS path, alternating in one JVM;
+ * prints medians in ms.
  * Arguments: threads (default 2). Run with {@code --add-modules jdk.incubator.vector}; see docs/performance.md.
  */
 public final class ConvSimdBench {
@@ -22,7 +22,8 @@ public final class ConvSimdBench {
         int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
         // C, H(=W), M, kernel, stride: the stem, each stage's 3x3 convs, the stride-2 entries and 1x1 shortcuts
         int[][] shapes = {{3, 224, 64, 7, 2}, {64, 56, 64, 3, 1}, {64, 56, 128, 3, 2}, {64, 56, 128, 1, 2}, {128, 28, 128, 3, 1},
-            {128, 28, 256, 3, 2}, {256, 14, 256, 3, 1}, {256, 14, 512, 3, 2}, {512, 7, 512, 3, 1}};
+            {128, 28, 256, 3, 2}, {128, 28, 256, 1, 2}, {256, 14, 256, 3, 1}, {256, 14, 512, 3, 2}, {256, 14, 512, 1, 2},
+            {512, 7, 512, 3, 1}};
         SplittableRandom random = new SplittableRandom(1);
         cpuTime = threads == 1;
         System.out.println("simd " + Simd.describe() + ", threads " + threads + (cpuTime ? ", thread CPU time" : ", wall time"));
@@ -43,11 +44,11 @@ public final class ConvSimdBench {
                 ConstantInputRuns plain = new ConstantInputRuns(node, new ConvKernel(new KernelRequest(node, 22, null, null, constants), ex, false));
                 Window win = WindowAttributes.of(node, 22).resolve(new int[] {h, h}, new int[] {k, k});
                 ConvKernel.Geometry g = new ConvKernel.Geometry(1, c, m, 1, win.inSize(), win.outSize(), win.kernelSize());
-                boolean tap = SimdTapConv.applies(win);
+                String path = SimdTapConv.applies(win) ? "taps" : "im2panels";
                 float[] y = new float[m * win.outSize()];
                 int reps = Math.max(2, (int) (2e8 / (2.0 * m * c * k * k * win.outSize())));
                 int rounds = 11;
-                double[][] t = new double[3][rounds];
+                double[][] t = new double[4][rounds];
                 for (int round = -10; round < rounds; round++) {
                     long t0 = now();
                     for (int r = 0; r < reps; r++) {
@@ -62,7 +63,12 @@ public final class ConvSimdBench {
                         SimdConv.convolve(g, win, x.floatData(), w.floatData(), y, ConvEpilogue.NONE, ex);
                     }
                     long t3 = now();
+                    for (int r = 0; r < reps && SimdTapConv.applies(win); r++) {
+                        SimdTapConv.convolve(g, win, x.floatData(), w.floatData(), y, ConvEpilogue.NONE, ex);
+                    }
+                    long t4 = now();
                     if (round >= 0) {
+                        t[3][round] = (t4 - t3) / 1e6 / reps;
                         t[0][round] = (t1 - t0) / 1e6 / reps;
                         t[1][round] = (t2 - t1) / 1e6 / reps;
                         t[2][round] = (t3 - t2) / 1e6 / reps;
@@ -74,9 +80,9 @@ public final class ConvSimdBench {
                 double flop = 2.0 * m * c * k * k * win.outSize();
                 double kernel = t[0][rounds / 2];
                 System.out.println(String.format(Locale.ROOT,
-                        "C%4d %3dx%-3d M%4d k%d s%d  kernel %7.3f ms (%5.1f GF/s, %s)   im2panels %7.3f ms (%5.1f GF/s)   blas path %7.3f ms",
-                        c, h, h, m, k, stride, kernel, flop / kernel / 1e6, tap ? "taps" : "im2panels", t[2][rounds / 2],
-                        flop / t[2][rounds / 2] / 1e6, t[1][rounds / 2]));
+                        "C%4d %3dx%-3d M%4d k%d s%d  kernel %7.3f ms (%5.1f GF/s, %-9s)  taps %7.3f  im2panels %7.3f  blas path %7.3f ms",
+                        c, h, h, m, k, stride, kernel, flop / kernel / 1e6, path, t[3][rounds / 2], t[2][rounds / 2],
+                        t[1][rounds / 2]));
             }
         }
     }
