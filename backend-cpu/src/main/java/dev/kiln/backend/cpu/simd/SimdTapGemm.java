@@ -12,10 +12,10 @@ import jdk.incubator.vector.VectorSpecies;
  * im2col at all: the windows of neighbouring taps overlap, so a column block's operand rows come from a few cache
  * lines per input channel.
  *
- * <p>Register tile and blocking as in {@link SimdGemm} (8 rows x 3 vectors, rows in blocks of at most {@value #MC},
- * k in blocks of at most {@value #KC}); units of (row block, column group) run on the {@link CpuExecution}, and each
+ * <p>Register tile and blocking as in {@link SimdGemm} (8 rows x 3 vectors, or 6 rows x 4 vectors where that pads
+ * the columns less; rows in blocks of at most {@value #MC}, k in blocks of at most {@value #KC}); units of (row block, column group) run on the {@link CpuExecution}, and each
  * runs the epilogue over its finished rows and columns while they are in cache. Products always cover whole tiles of
- * {@link #panelWidth()} columns, so {@code x} must be readable (its values are then ignored) up to
+ * {@link #paddedColumns} columns, so {@code x} must be readable (its values are then ignored) up to
  * {@code xOff + max(taps) + paddedColumns(n)} and c must have room for {@code paddedColumns(n)} columns per row.
  * Each output is summed along k in one chain in tap order, whatever the split: results do not depend on the thread
  * count.
@@ -25,27 +25,34 @@ import jdk.incubator.vector.VectorSpecies;
 public final class SimdTapGemm {
     private static final VectorSpecies<Float> F = SimdShape.FLOATS;
     private static final int L = F.length();
+    /** The tile of 8 rows x 3 vectors, and the one of 6 rows x 4 vectors for products whose columns it pads less. */
     private static final int NR = 3 * L;
     private static final int MR = 8;
+    private static final int NR_WIDE = 4 * L;
+    private static final int MR_WIDE = 6;
     static final int MC = 96;
     /** Largest k per block: a column block's window rows (a few cache lines per channel) then stay in L1. */
     static final int KC = 256;
     /** Most columns of one unit of work: its output block stays in L2 until the epilogue has read it. */
     private static final int UNIT_COLUMNS = 384;
 
-    private static final ThreadLocal<float[][]> EDGE = ThreadLocal.withInitial(() -> new float[][] {new float[MR * NR], new float[0]});
+    private static final ThreadLocal<float[][]> EDGE = ThreadLocal.withInitial(() -> new float[][] {new float[Math.max(MR * NR, MR_WIDE * NR_WIDE)], new float[0]});
 
     private SimdTapGemm() {
     }
 
-    /** Columns per register tile. */
-    public static int panelWidth() {
-        return NR;
+    /**
+     * n rounded up to whole tiles: the columns a product of n columns computes (and c must hold per row). The
+     * product takes the tile of 4 vectors when that pads n less (61 columns: 64 instead of 96), else that of 3.
+     */
+    public static int paddedColumns(int n) {
+        int narrow = (n + NR - 1) / NR * NR;
+        int wide = (n + NR_WIDE - 1) / NR_WIDE * NR_WIDE;
+        return wide < narrow ? wide : narrow;
     }
 
-    /** n rounded up to whole tiles: the columns a product of n columns computes (and c must hold per row). */
-    public static int paddedColumns(int n) {
-        return (n + NR - 1) / NR * NR;
+    private static boolean wide(int n) {
+        return paddedColumns(n) < (n + NR - 1) / NR * NR;
     }
 
     /**
@@ -72,13 +79,16 @@ public final class SimdTapGemm {
                     + x.length + " floats from " + xOff + ", taps " + minTap + " to " + maxTap + ", c " + c.length
                     + " floats at stride " + ldc + ")");
         }
+        boolean wide = wide(n);
+        int mr = wide ? MR_WIDE : MR;
+        int nr = wide ? NR_WIDE : NR;
         int threads = execution == null ? 1 : execution.threads();
-        int tiles = (m + MR - 1) / MR;
+        int tiles = (m + mr - 1) / mr;
         int blocks = (m + MC - 1) / MC;
         if (blocks > 1 && threads > 1) {
             blocks = Math.min(tiles, (blocks + threads - 1) / threads * threads);
         }
-        int panels = padded / NR;
+        int panels = padded / nr;
         int spread = (2 * threads + blocks - 1) / blocks;
         int narrow = (padded + UNIT_COLUMNS - 1) / UNIT_COLUMNS;
         int groups = Math.max(1, Math.max(spread, narrow));
@@ -93,13 +103,13 @@ public final class SimdTapGemm {
             for (int u = start; u < end; u++) {
                 int rb = u / g;
                 int gi = u % g;
-                int r0 = (int) ((long) tiles * rb / b) * MR;
-                int rows = Math.min(m, (int) ((long) tiles * (rb + 1) / b) * MR) - r0;
+                int r0 = (int) ((long) tiles * rb / b) * mr;
+                int rows = Math.min(m, (int) ((long) tiles * (rb + 1) / b) * mr) - r0;
                 int p0 = (int) ((long) panels * gi / g);
                 int p1 = (int) ((long) panels * (gi + 1) / g);
-                block(a, aOff + r0 * lda, lda, rows, taps, x, xOff, p0, p1, c, r0 * ldc, ldc);
-                int col0 = p0 * NR;
-                int cols = Math.min(n, p1 * NR) - col0;
+                block(wide, a, aOff + r0 * lda, lda, rows, taps, x, xOff, p0, p1, c, r0 * ldc, ldc);
+                int col0 = p0 * nr;
+                int cols = Math.min(n, p1 * nr) - col0;
                 for (int i = 0; i < rows && cols > 0; i++) {
                     epilogue.apply(c, (r0 + i) * ldc + col0, r0 + i, col0, cols);
                 }
@@ -113,8 +123,10 @@ public final class SimdTapGemm {
         }
     }
 
-    private static void block(float[] a, int aOff, int lda, int rows, int[] taps, float[] x, int xOff, int p0, int p1,
-                              float[] c, int cOff, int ldc) {
+    private static void block(boolean wide, float[] a, int aOff, int lda, int rows, int[] taps, float[] x, int xOff, int p0,
+                              int p1, float[] c, int cOff, int ldc) {
+        int mr = wide ? MR_WIDE : MR;
+        int nr = wide ? NR_WIDE : NR;
         int k = taps.length;
         int kBlocks = (k + KC - 1) / KC;
         for (int kb = 0; kb < kBlocks; kb++) {
@@ -122,41 +134,49 @@ public final class SimdTapGemm {
             int kLen = (int) ((long) k * (kb + 1) / kBlocks) - k0;
             boolean accumulate = kb > 0;
             for (int p = p0; p < p1; p++) {
-                int col0 = p * NR;
-                for (int i = 0; i < rows; i += MR) {
+                int col0 = p * nr;
+                for (int i = 0; i < rows; i += mr) {
                     int ai = aOff + i * lda + k0;
                     int ci = cOff + i * ldc + col0;
-                    if (rows - i >= MR) {
-                        tile8(a, ai, lda, taps, k0, kLen, x, xOff + col0, c, ci, ldc, accumulate);
+                    if (rows - i < mr) {
+                        edge(wide, a, ai, lda, rows - i, taps, k0, kLen, x, xOff + col0, c, ci, ldc, accumulate);
+                    } else if (wide) {
+                        tile6x4(a, ai, lda, taps, k0, kLen, x, xOff + col0, c, ci, ldc, accumulate);
                     } else {
-                        edge(a, ai, lda, rows - i, taps, k0, kLen, x, xOff + col0, c, ci, ldc, accumulate);
+                        tile8(a, ai, lda, taps, k0, kLen, x, xOff + col0, c, ci, ldc, accumulate);
                     }
                 }
             }
         }
     }
 
-    /** Fewer than eight rows: through the full tile, with a's rows copied into a zero-padded block and c via a scratch tile. */
-    private static void edge(float[] a, int aOff, int lda, int rows, int[] taps, int k0, int kLen, float[] x, int xq,
-                             float[] c, int cOff, int ldc, boolean accumulate) {
+    /** Fewer rows than the tile: through the full tile, with a's rows copied into a zero-padded block and c via a scratch tile. */
+    private static void edge(boolean wide, float[] a, int aOff, int lda, int rows, int[] taps, int k0, int kLen, float[] x,
+                             int xq, float[] c, int cOff, int ldc, boolean accumulate) {
+        int mr = wide ? MR_WIDE : MR;
+        int nr = wide ? NR_WIDE : NR;
         float[][] scratch = EDGE.get();
         float[] t = scratch[0];
-        if (scratch[1].length < MR * kLen) {
-            scratch[1] = new float[MR * kLen];
+        if (scratch[1].length < mr * kLen) {
+            scratch[1] = new float[mr * kLen];
         }
         float[] src = scratch[1];
-        java.util.Arrays.fill(src, rows * kLen, MR * kLen, 0f);
+        java.util.Arrays.fill(src, rows * kLen, mr * kLen, 0f);
         for (int i = 0; i < rows; i++) {
             System.arraycopy(a, aOff + i * lda, src, i * kLen, kLen);
         }
         if (accumulate) {
             for (int i = 0; i < rows; i++) {
-                System.arraycopy(c, cOff + i * ldc, t, i * NR, NR);
+                System.arraycopy(c, cOff + i * ldc, t, i * nr, nr);
             }
         }
-        tile8(src, 0, kLen, taps, k0, kLen, x, xq, t, 0, NR, accumulate);
+        if (wide) {
+            tile6x4(src, 0, kLen, taps, k0, kLen, x, xq, t, 0, nr, accumulate);
+        } else {
+            tile8(src, 0, kLen, taps, k0, kLen, x, xq, t, 0, nr, accumulate);
+        }
         for (int i = 0; i < rows; i++) {
-            System.arraycopy(t, i * NR, c, cOff + i * ldc, NR);
+            System.arraycopy(t, i * nr, c, cOff + i * ldc, nr);
         }
     }
 
@@ -264,5 +284,106 @@ public final class SimdTapGemm {
         c70.intoArray(c, o7);
         c71.intoArray(c, o7 + L);
         c72.intoArray(c, o7 + 2 * L);
+    }
+
+    /** Six rows of a times the tap windows {@code [k0, k0 + kLen)} at column xq: the 6 x 4-vector block of c in 24 registers. */
+    private static void tile6x4(float[] a, int a0, int lda, int[] taps, int k0, int kLen, float[] x, int xq, float[] c,
+                                int cOff, int ldc, boolean accumulate) {
+        int o0 = cOff + 0 * ldc;
+        int o1 = cOff + 1 * ldc;
+        int o2 = cOff + 2 * ldc;
+        int o3 = cOff + 3 * ldc;
+        int o4 = cOff + 4 * ldc;
+        int o5 = cOff + 5 * ldc;
+        FloatVector c00 = accumulate ? FloatVector.fromArray(F, c, o0 + 0 * L) : FloatVector.zero(F);
+        FloatVector c01 = accumulate ? FloatVector.fromArray(F, c, o0 + 1 * L) : FloatVector.zero(F);
+        FloatVector c02 = accumulate ? FloatVector.fromArray(F, c, o0 + 2 * L) : FloatVector.zero(F);
+        FloatVector c03 = accumulate ? FloatVector.fromArray(F, c, o0 + 3 * L) : FloatVector.zero(F);
+        FloatVector c10 = accumulate ? FloatVector.fromArray(F, c, o1 + 0 * L) : FloatVector.zero(F);
+        FloatVector c11 = accumulate ? FloatVector.fromArray(F, c, o1 + 1 * L) : FloatVector.zero(F);
+        FloatVector c12 = accumulate ? FloatVector.fromArray(F, c, o1 + 2 * L) : FloatVector.zero(F);
+        FloatVector c13 = accumulate ? FloatVector.fromArray(F, c, o1 + 3 * L) : FloatVector.zero(F);
+        FloatVector c20 = accumulate ? FloatVector.fromArray(F, c, o2 + 0 * L) : FloatVector.zero(F);
+        FloatVector c21 = accumulate ? FloatVector.fromArray(F, c, o2 + 1 * L) : FloatVector.zero(F);
+        FloatVector c22 = accumulate ? FloatVector.fromArray(F, c, o2 + 2 * L) : FloatVector.zero(F);
+        FloatVector c23 = accumulate ? FloatVector.fromArray(F, c, o2 + 3 * L) : FloatVector.zero(F);
+        FloatVector c30 = accumulate ? FloatVector.fromArray(F, c, o3 + 0 * L) : FloatVector.zero(F);
+        FloatVector c31 = accumulate ? FloatVector.fromArray(F, c, o3 + 1 * L) : FloatVector.zero(F);
+        FloatVector c32 = accumulate ? FloatVector.fromArray(F, c, o3 + 2 * L) : FloatVector.zero(F);
+        FloatVector c33 = accumulate ? FloatVector.fromArray(F, c, o3 + 3 * L) : FloatVector.zero(F);
+        FloatVector c40 = accumulate ? FloatVector.fromArray(F, c, o4 + 0 * L) : FloatVector.zero(F);
+        FloatVector c41 = accumulate ? FloatVector.fromArray(F, c, o4 + 1 * L) : FloatVector.zero(F);
+        FloatVector c42 = accumulate ? FloatVector.fromArray(F, c, o4 + 2 * L) : FloatVector.zero(F);
+        FloatVector c43 = accumulate ? FloatVector.fromArray(F, c, o4 + 3 * L) : FloatVector.zero(F);
+        FloatVector c50 = accumulate ? FloatVector.fromArray(F, c, o5 + 0 * L) : FloatVector.zero(F);
+        FloatVector c51 = accumulate ? FloatVector.fromArray(F, c, o5 + 1 * L) : FloatVector.zero(F);
+        FloatVector c52 = accumulate ? FloatVector.fromArray(F, c, o5 + 2 * L) : FloatVector.zero(F);
+        FloatVector c53 = accumulate ? FloatVector.fromArray(F, c, o5 + 3 * L) : FloatVector.zero(F);
+        int a1 = a0 + 1 * lda;
+        int a2 = a0 + 2 * lda;
+        int a3 = a0 + 3 * lda;
+        int a4 = a0 + 4 * lda;
+        int a5 = a0 + 5 * lda;
+        for (int kk = 0; kk < kLen; kk++) {
+            int bo = xq + taps[k0 + kk];
+            FloatVector b0 = FloatVector.fromArray(F, x, bo + 0 * L);
+            FloatVector b1 = FloatVector.fromArray(F, x, bo + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(F, x, bo + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(F, x, bo + 3 * L);
+            FloatVector x0 = FloatVector.broadcast(F, a[a0 + kk]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            c02 = x0.fma(b2, c02);
+            c03 = x0.fma(b3, c03);
+            FloatVector x1 = FloatVector.broadcast(F, a[a1 + kk]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            c12 = x1.fma(b2, c12);
+            c13 = x1.fma(b3, c13);
+            FloatVector x2 = FloatVector.broadcast(F, a[a2 + kk]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            c22 = x2.fma(b2, c22);
+            c23 = x2.fma(b3, c23);
+            FloatVector x3 = FloatVector.broadcast(F, a[a3 + kk]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            c32 = x3.fma(b2, c32);
+            c33 = x3.fma(b3, c33);
+            FloatVector x4 = FloatVector.broadcast(F, a[a4 + kk]);
+            c40 = x4.fma(b0, c40);
+            c41 = x4.fma(b1, c41);
+            c42 = x4.fma(b2, c42);
+            c43 = x4.fma(b3, c43);
+            FloatVector x5 = FloatVector.broadcast(F, a[a5 + kk]);
+            c50 = x5.fma(b0, c50);
+            c51 = x5.fma(b1, c51);
+            c52 = x5.fma(b2, c52);
+            c53 = x5.fma(b3, c53);
+        }
+        c00.intoArray(c, o0 + 0 * L);
+        c01.intoArray(c, o0 + 1 * L);
+        c02.intoArray(c, o0 + 2 * L);
+        c03.intoArray(c, o0 + 3 * L);
+        c10.intoArray(c, o1 + 0 * L);
+        c11.intoArray(c, o1 + 1 * L);
+        c12.intoArray(c, o1 + 2 * L);
+        c13.intoArray(c, o1 + 3 * L);
+        c20.intoArray(c, o2 + 0 * L);
+        c21.intoArray(c, o2 + 1 * L);
+        c22.intoArray(c, o2 + 2 * L);
+        c23.intoArray(c, o2 + 3 * L);
+        c30.intoArray(c, o3 + 0 * L);
+        c31.intoArray(c, o3 + 1 * L);
+        c32.intoArray(c, o3 + 2 * L);
+        c33.intoArray(c, o3 + 3 * L);
+        c40.intoArray(c, o4 + 0 * L);
+        c41.intoArray(c, o4 + 1 * L);
+        c42.intoArray(c, o4 + 2 * L);
+        c43.intoArray(c, o4 + 3 * L);
+        c50.intoArray(c, o5 + 0 * L);
+        c51.intoArray(c, o5 + 1 * L);
+        c52.intoArray(c, o5 + 2 * L);
+        c53.intoArray(c, o5 + 3 * L);
     }
 }
