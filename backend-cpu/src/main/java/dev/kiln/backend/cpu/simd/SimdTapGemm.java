@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * lines per input channel.
  *
  * <p>Register tile and blocking as in {@link SimdGemm} (8 rows x 3 vectors, or 6 rows x 4 vectors where that pads
- * the columns less; rows in blocks of at most {@value #MC}, k in blocks of at most {@value #KC}); units of (row block, column group) run on the {@link CpuExecution}, and each
+ * the columns less; rows in blocks of at most {@value #MC}, k in blocks of at most {@value #KC}); units of (row
+ * block, column group) run on the {@link CpuExecution}, and each
  * runs the epilogue over its finished rows and columns while they are in cache. Products always cover whole tiles of
  * {@link #paddedColumns} columns, so {@code x} must be readable (its values are then ignored) up to
  * {@code xOff + max(taps) + paddedColumns(n)} and c must have room for {@code paddedColumns(n)} columns per row.
@@ -36,7 +37,9 @@ public final class SimdTapGemm {
     /** Most columns of one unit of work: its output block stays in L2 until the epilogue has read it. */
     private static final int UNIT_COLUMNS = 384;
 
-    private static final ThreadLocal<float[][]> EDGE = ThreadLocal.withInitial(() -> new float[][] {new float[Math.max(MR * NR, MR_WIDE * NR_WIDE)], new float[0]});
+    /** Per thread: an output tile and a zero-padded block of a's rows, for tiles with fewer rows than the kernel's. */
+    private static final ThreadLocal<float[][]> EDGE =
+            ThreadLocal.withInitial(() -> new float[][] {new float[Math.max(MR * NR, MR_WIDE * NR_WIDE)], new float[0]});
 
     private SimdTapGemm() {
     }
@@ -150,7 +153,7 @@ public final class SimdTapGemm {
         }
     }
 
-    /** Fewer rows than the tile: through the full tile, with a's rows copied into a zero-padded block and c via a scratch tile. */
+    /** Fewer rows than the tile: through the full tile, a's rows copied into a zero-padded block, c via a scratch tile. */
     private static void edge(boolean wide, float[] a, int aOff, int lda, int rows, int[] taps, int k0, int kLen, float[] x,
                              int xq, float[] c, int cOff, int ldc, boolean accumulate) {
         int mr = wide ? MR_WIDE : MR;

@@ -76,14 +76,18 @@ final class SimdTapConv {
         int ldc = SimdTapGemm.paddedColumns(cols);
         float[][] scratch = SCRATCH.get();
         // the last channel's planes, or the widest tap's window over the grid if that reaches further
-        float[] xp = Scratch.grow(scratch, 0, Math.max(g.cg() * channelSize, java.util.Arrays.stream(taps).max().getAsInt() + ldc));
+        int widest = java.util.Arrays.stream(taps).max().getAsInt();
+        float[] xp = Scratch.grow(scratch, 0, Math.max(g.cg() * channelSize, widest + ldc));
         float[] grid = Scratch.grow(scratch, 1, g.mg() * ldc);
         for (int image = 0; image < g.n(); image++) {
             for (int grp = 0; grp < g.group(); grp++) {
                 int xOff = (image * g.c() + grp * g.cg()) * g.inSize();
                 int yOff = (image * g.m() + grp * g.mg()) * g.outSize();
                 int channel0 = grp * g.mg();
-                execution.parallelFor(g.cg(), channelSize, (c0, c1) -> split(x, xOff, a1, a2, used, xp, c0, c1));
+                // a copy: far cheaper per element than the product's work, so split over threads only when large
+                // (waking the pool costs 30-50 us; ResNet's largest split, 64 x 58 x 58 floats, copies in about that)
+                execution.parallelFor(g.cg(), Math.max(1, channelSize / 16),
+                        (c0, c1) -> split(x, xOff, a1, a2, used, xp, c0, c1));
                 Blas.Epilogue copyOut = (c, off, row, col0, len) -> {
                     int end = col0 + len;
                     int yRow = yOff + row * ho * wo;
