@@ -62,9 +62,9 @@ class SimdTapConvTest {
         Node node = Node.builder("Conv").inputs("X", "W", "B").outputs("Y").attr("group", group)
                 .attr("strides", NnOrtComparisonTest.ints(strides)).attr("pads", NnOrtComparisonTest.ints(pads))
                 .attr("dilations", NnOrtComparisonTest.ints(dilations)).build();
-        Tensor x = random(r, n, c, h, w);
-        Tensor wt = random(r, m, c / group, kh, kw);
-        Tensor b = random(r, m);
+        Tensor x = SimdConvTest.random(r, n, c, h, w);
+        Tensor wt = SimdConvTest.random(r, m, c / group, kh, kw);
+        Tensor b = SimdConvTest.random(r, m);
         Tensor expected = ort(node, x, wt, b);
         Window win = WindowAttributes.of(node, OPSET).resolve(new int[] {h, w}, new int[] {kh, kw});
         assertEquals(kh * kw > 1, SimdTapConv.applies(win), "the tap path takes windows of more than one tap: " + node.describe());
@@ -85,10 +85,10 @@ class SimdTapConvTest {
         assumeTrue(Simd.enabled(), Simd.describe());
         Random r = new Random(3);
         Node node = Node.builder("Conv").inputs("X", "W").outputs("Y").attr("strides", new long[] {2}).attr("pads", 2, 1).build();
-        Tensor x = random(r, 2, 6, 50);
-        Tensor wt = random(r, 11, 6, 5);
+        Tensor x = SimdConvTest.random(r, 2, 6, 50);
+        Tensor wt = SimdConvTest.random(r, 11, 6, 5);
         Tensor y = ort(node, x, wt);
-        Tensor z = random(r, y.dims());
+        Tensor z = SimdConvTest.random(r, y.dims());
         float[] expected = y.floatData().clone();
         for (int i = 0; i < expected.length; i++) {
             expected[i] += z.floatData()[i];
@@ -126,17 +126,5 @@ class SimdTapConvTest {
         float[] v = new float[size];
         java.util.Arrays.fill(v, Float.NaN);
         return v;
-    }
-
-    private static Tensor random(Random r, long... dims) {
-        int size = 1;
-        for (long d : dims) {
-            size *= (int) d;
-        }
-        float[] v = new float[size];
-        for (int i = 0; i < size; i++) {
-            v[i] = r.nextFloat() * 2 - 1;
-        }
-        return Tensor.of(v, dims);
     }
 }
