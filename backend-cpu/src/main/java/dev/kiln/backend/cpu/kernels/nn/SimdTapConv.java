@@ -74,11 +74,31 @@ final class SimdTapConv {
         }
         int cols = (ho - 1) * wq + wo;
         int ldc = SimdTapGemm.paddedColumns(cols);
+        // out of the thread's cache while in use: a conv this thread runs while it waits for its tasks gets others
         float[][] scratch = SCRATCH.get();
-        // the last channel's planes, or the widest tap's window over the grid if that reaches further
-        int widest = java.util.Arrays.stream(taps).max().getAsInt();
-        float[] xp = Scratch.grow(scratch, 0, Math.max(g.cg() * channelSize, widest + ldc));
-        float[] grid = Scratch.grow(scratch, 1, g.mg() * ldc);
+        SCRATCH.remove();
+        try {
+            // the last channel's planes, or the widest tap's window over the grid if that reaches further
+            int widest = java.util.Arrays.stream(taps).max().getAsInt();
+            float[] xp = Scratch.grow(scratch, 0, Math.max(g.cg() * channelSize, widest + ldc));
+            float[] grid = Scratch.grow(scratch, 1, g.mg() * ldc);
+            run(g, a1, a2, used, taps, x, w, y, epilogue, execution, xp, grid, ldc);
+        } finally {
+            SCRATCH.set(scratch);
+        }
+    }
+
+    /** Per image and group: the input into phase planes xp, the product into grid (ldc wide), the valid part to y. */
+    private static void run(ConvKernel.Geometry g, Window.Axis a1, Window.Axis a2, boolean[] used, int[] taps, float[] x,
+                            float[] w, float[] y, ConvEpilogue epilogue, CpuExecution execution, float[] xp, float[] grid,
+                            int ldc) {
+        int hq = phaseSize(a1);
+        int wq = phaseSize(a2);
+        int channelSize = a1.stride() * a2.stride() * hq * wq;
+        int ho = a1.out();
+        int wo = a2.out();
+        int k = taps.length;
+        int cols = (ho - 1) * wq + wo;
         for (int image = 0; image < g.n(); image++) {
             for (int grp = 0; grp < g.group(); grp++) {
                 int xOff = (image * g.c() + grp * g.cg()) * g.inSize();
