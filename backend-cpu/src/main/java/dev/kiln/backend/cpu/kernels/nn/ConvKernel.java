@@ -22,8 +22,10 @@ import java.util.Arrays;
  * each) convolve directly. A constant float32 W is copied to native memory once at compile time.
  *
  * <p>When the SIMD kernels are on ({@link Simd#enabled()}), float convolutions other than depthwise ones and very
- * long reductions ({@link #SIMD_MAX_K}) run on the Vector API GEMM instead ({@link SimdConv}: im2col straight into packed panels, bias and any fused residual and
- * activation applied as the GEMM's epilogue); the OpenBLAS path above stays for double and when SIMD is off.
+ * long reductions ({@link #SIMD_MAX_K}) run on the Vector API GEMM instead, bias and any fused residual and
+ * activation applied as the product's epilogue: 1-D and 2-D windows of more than one tap with no im2col at all
+ * ({@link SimdTapConv}), the rest with im2col straight into packed panels ({@link SimdConv}). The OpenBLAS path
+ * above stays for double and when SIMD is off.
  */
 final class ConvKernel implements Kernel {
     /**
@@ -105,7 +107,11 @@ final class ConvKernel implements Kernel {
             ConvEpilogue epilogue = fused != null ? fused : b == null ? ConvEpilogue.NONE
                     : new ConvEpilogue(TensorArrays.floats(b), null, null);
             if (simd && !(g.cg == 1 && g.group > 1) && g.cg * g.taps <= SIMD_MAX_K) {
-                SimdConv.convolve(g, win, TensorArrays.floats(x), TensorArrays.floats(w), out, epilogue, execution);
+                if (SimdTapConv.applies(win)) {
+                    SimdTapConv.convolve(g, win, TensorArrays.floats(x), TensorArrays.floats(w), out, epilogue, execution);
+                } else {
+                    SimdConv.convolve(g, win, TensorArrays.floats(x), TensorArrays.floats(w), out, epilogue, execution);
+                }
             } else {
                 boolean packed = packedW != null && w.data() == constantW.data();
                 convolve(g, p, TensorArrays.floats(x), TensorArrays.floats(w), packed ? packedW : null, out);

@@ -28,4 +28,12 @@ final class Scratch {
         }
         return a;
     }
+
+    /** {@code scratch[i]}, replaced by a new array first when shorter than {@code length}: a kernel's own set of per-thread arrays. */
+    static float[] grow(float[][] scratch, int i, int length) {
+        if (scratch[i].length < length) {
+            scratch[i] = new float[length];
+        }
+        return scratch[i];
+    }
 }

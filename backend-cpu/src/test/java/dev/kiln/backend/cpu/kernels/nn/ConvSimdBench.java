@@ -5,17 +5,16 @@ import dev.kiln.api.spi.KernelRequest;
 import dev.kiln.api.tensor.Tensor;
 import dev.kiln.backend.cpu.CpuExecution;
 import dev.kiln.backend.cpu.kernels.ConstantInputRuns;
-import dev.kiln.backend.cpu.simd.PackedPanels;
 import dev.kiln.backend.cpu.simd.Simd;
-import dev.kiln.backend.cpu.simd.SimdGemm;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Not a test: ResNet-18's Conv shapes on the SIMD path ({@link SimdConv}) against the OpenBLAS path, alternating in
- * one JVM, with a gather of the whole column matrix into panels and one GEMM over it timed alone for reference; prints medians in ms.
+ * Not a test: ResNet-18's Conv shapes through the Conv kernel as built (SIMD: {@link SimdTapConv} or {@link SimdConv}, as
+ * it picks; constant W), through each of those two called directly, and on the OpenBLAS path, alternating in one JVM;
+ * prints medians in ms.
  * Arguments: threads (default 2). Run with {@code --add-modules jdk.incubator.vector}; see docs/performance.md.
  */
 public final class ConvSimdBench {
@@ -23,7 +22,8 @@ public final class ConvSimdBench {
         int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
         // C, H(=W), M, kernel, stride: the stem, each stage's 3x3 convs, the stride-2 entries and 1x1 shortcuts
         int[][] shapes = {{3, 224, 64, 7, 2}, {64, 56, 64, 3, 1}, {64, 56, 128, 3, 2}, {64, 56, 128, 1, 2}, {128, 28, 128, 3, 1},
-            {128, 28, 256, 3, 2}, {256, 14, 256, 3, 1}, {256, 14, 512, 3, 2}, {512, 7, 512, 3, 1}};
+            {128, 28, 256, 3, 2}, {128, 28, 256, 1, 2}, {256, 14, 256, 3, 1}, {256, 14, 512, 3, 2}, {256, 14, 512, 1, 2},
+            {512, 7, 512, 3, 1}};
         SplittableRandom random = new SplittableRandom(1);
         cpuTime = threads == 1;
         System.out.println("simd " + Simd.describe() + ", threads " + threads + (cpuTime ? ", thread CPU time" : ", wall time"));
@@ -43,12 +43,13 @@ public final class ConvSimdBench {
                 ConstantInputRuns simd = new ConstantInputRuns(node, new ConvKernel(new KernelRequest(node, 22, null, null, constants), ex, true));
                 ConstantInputRuns plain = new ConstantInputRuns(node, new ConvKernel(new KernelRequest(node, 22, null, null, constants), ex, false));
                 Window win = WindowAttributes.of(node, 22).resolve(new int[] {h, h}, new int[] {k, k});
-                PackedPanels panels = PackedPanels.allocate(c * k * k, win.outSize(), SimdGemm.panelWidth());
+                ConvKernel.Geometry g = new ConvKernel.Geometry(1, c, m, 1, win.inSize(), win.outSize(), win.kernelSize());
+                String path = SimdTapConv.applies(win) ? "taps" : "im2panels";
                 float[] y = new float[m * win.outSize()];
                 int reps = Math.max(2, (int) (2e8 / (2.0 * m * c * k * k * win.outSize())));
                 int rounds = 11;
                 double[][] t = new double[4][rounds];
-                for (int round = -5; round < rounds; round++) {
+                for (int round = -10; round < rounds; round++) {
                     long t0 = now();
                     for (int r = 0; r < reps; r++) {
                         simd.run(x, w);
@@ -59,28 +60,29 @@ public final class ConvSimdBench {
                     }
                     long t2 = now();
                     for (int r = 0; r < reps; r++) {
-                        Im2Panels.gather(x.floatData(), 0, c, win, 0, panels, 0, panels.panels());
+                        SimdConv.convolve(g, win, x.floatData(), w.floatData(), y, ConvEpilogue.NONE, ex);
                     }
                     long t3 = now();
-                    for (int r = 0; r < reps; r++) {
-                        SimdGemm.multiply(ex, w.floatData(), 0, c * k * k, m, panels, y, 0, win.outSize(), null);
+                    for (int r = 0; r < reps && SimdTapConv.applies(win); r++) {
+                        SimdTapConv.convolve(g, win, x.floatData(), w.floatData(), y, ConvEpilogue.NONE, ex);
                     }
                     long t4 = now();
                     if (round >= 0) {
+                        t[3][round] = (t4 - t3) / 1e6 / reps;
                         t[0][round] = (t1 - t0) / 1e6 / reps;
                         t[1][round] = (t2 - t1) / 1e6 / reps;
                         t[2][round] = (t3 - t2) / 1e6 / reps;
-                        t[3][round] = (t4 - t3) / 1e6 / reps;
                     }
                 }
                 for (double[] row : t) {
                     Arrays.sort(row);
                 }
                 double flop = 2.0 * m * c * k * k * win.outSize();
+                double kernel = t[0][rounds / 2];
                 System.out.println(String.format(Locale.ROOT,
-                        "C%4d %3dx%-3d M%4d k%d s%d  simd %7.3f ms (%5.1f GF/s) = gather %7.3f + gemm %7.3f   blas path %7.3f ms   blas/simd %.2f",
-                        c, h, h, m, k, stride, t[0][rounds / 2], flop / t[0][rounds / 2] / 1e6, t[2][rounds / 2], t[3][rounds / 2],
-                        t[1][rounds / 2], t[1][rounds / 2] / t[0][rounds / 2]));
+                        "C%4d %3dx%-3d M%4d k%d s%d  kernel %7.3f ms (%5.1f GF/s, %-9s)  taps %7.3f  im2panels %7.3f  blas path %7.3f ms",
+                        c, h, h, m, k, stride, kernel, flop / kernel / 1e6, path, t[3][rounds / 2], t[2][rounds / 2],
+                        t[1][rounds / 2]));
             }
         }
     }

@@ -138,7 +138,8 @@ class SimdConvTest {
         }
     }
 
-    private static Tensor random(Random r, long... dims) {
+    /** A tensor of these dimensions, uniform in [-1, 1). */
+    static Tensor random(Random r, long... dims) {
         int size = 1;
         for (long d : dims) {
             size *= (int) d;
