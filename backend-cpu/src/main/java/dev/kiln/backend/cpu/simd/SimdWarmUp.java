@@ -117,6 +117,10 @@ public final class SimdWarmUp {
         float[] gemmA = ramp(SimdGemm.MR * 3);
         float[] gemmB = ramp(3 * SimdGemm.panelWidth());
         float[] gemmC = new float[SimdGemm.MR * SimdGemm.panelWidth()];
+        int wide = SimdTapGemm.wideTileWidth();
+        int[] taps = {0, 1, wide};
+        float[] tapX = ramp(2 * wide + 1);
+        float[] tapC = new float[6 * wide];
         int d = 4;
         int keys = 5;
         float[] q = ramp(7 * d);
@@ -132,6 +136,7 @@ public final class SimdWarmUp {
         float[] rowSum = new float[gamma.length];
         return List.of(
                 new Kernel("gemm", i -> SimdGemm.warmTile(gemmA, gemmB, gemmC, 1 + i % 3, (i & 1) == 0)),
+                new Kernel("conv tile", i -> SimdTapGemm.warmWideTile(gemmA, taps, tapX, tapC, 1 + i % 3, (i & 1) == 0)),
                 new Kernel("attention", i -> SimdAttention.attend(q, 0, d, k, 0, d, v, 0, d, out, 0, d, 0.5f,
                         (i & 1) == 0 ? null : mask, 0, (i & 2) == 0 ? 0 : keys, 1, 6 + (i & 1), keys - (i % 2), d)),
                 new Kernel("layer norm", i -> SimdRowNorm.normalize(rowX, 0, (i & 1) == 0 ? null : rowSkip, 0,

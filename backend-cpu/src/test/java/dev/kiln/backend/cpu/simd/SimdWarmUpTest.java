@@ -14,7 +14,7 @@ class SimdWarmUpTest {
         assumeTrue(Simd.enabled(), "needs the SIMD kernels: " + Simd.disabledReason());
         SimdWarmUp.awaitAll();
         String report = SimdWarmUp.report();
-        for (String kernel : new String[] {"gemm", "attention", "layer norm", "softmax", "exp", "gelu"}) {
+        for (String kernel : new String[] {"gemm", "conv tile", "attention", "layer norm", "softmax", "exp", "gelu"}) {
             assertTrue(report.matches(".*\\b" + kernel + " \\d+ ms.*"), kernel + " missing from: " + report);
         }
         assertTrue(!report.contains("stopped"), report);
