@@ -20,8 +20,20 @@ public final class CpuExecution implements AutoCloseable {
      */
     static final long CHECK_GRAIN = 1L << 22;
 
+    /**
+     * Products (GEMMs, attention) with fewer floating-point operations stay on the calling thread. From here up
+     * to {@link #MIN_COLD_PARALLEL_FLOPS} they are split only while a worker is awake: a spinning worker takes a
+     * chunk within a microsecond, so a 32 x 384 x 96 GEMM (2.4 MFLOP) already gains from it (docs/performance.md,
+     * "Thread pool").
+     */
+    public static final long MIN_PARALLEL_FLOPS = 2_000_000L;
+    /**
+     * Products with at least this many floating-point operations are split even when the workers are parked:
+     * large enough that a wake-up (tens of microseconds) costs less than the second thread saves.
+     */
+    public static final long MIN_COLD_PARALLEL_FLOPS = 20_000_000L;
     /** Default of {@link #SPIN_PROPERTY}: long enough to bridge the serial kernels between two splits of a run. */
-    public static final long DEFAULT_SPIN_MICROS = 50;
+    public static final long DEFAULT_SPIN_MICROS = 200;
     /**
      * System property with the microseconds an idle worker thread spins before it parks (0: park at once), used
      * when the backend option {@code spin_us} does not set it.
@@ -66,6 +78,22 @@ public final class CpuExecution implements AutoCloseable {
 
     public int threads() {
         return threads;
+    }
+
+    /**
+     * Whether a product of {@code flops} floating-point operations should be split over the threads (see
+     * {@link #MIN_PARALLEL_FLOPS}). When it is declined only because the workers are parked, they are woken, so that
+     * the next product of the run finds them spinning.
+     */
+    public boolean splits(long flops) {
+        if (workers == null || flops < MIN_PARALLEL_FLOPS) {
+            return false;
+        }
+        if (flops >= MIN_COLD_PARALLEL_FLOPS || workers.awake()) {
+            return true;
+        }
+        workers.wakeAll();
+        return false;
     }
 
     /**

@@ -50,6 +50,25 @@ final class CpuWorkers implements AutoCloseable {
         job.rethrow();
     }
 
+    /** True while some worker is awake (running chunks or spinning), so that a split's hand-off costs little. */
+    boolean awake() {
+        for (Worker w : workers) {
+            if (!w.parked) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Unparks the parked workers, which then spin for the next job. */
+    void wakeAll() {
+        if (!closed) {
+            for (Worker w : workers) {
+                w.wake();
+            }
+        }
+    }
+
     /** The worker threads (for tests). */
     List<Thread> threads() {
         return List.of(workers);

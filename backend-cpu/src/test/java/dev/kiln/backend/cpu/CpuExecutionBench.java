@@ -14,26 +14,37 @@ public final class CpuExecutionBench {
 
     public static void main(String[] args) {
         int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
-        try (CpuExecution ex = new CpuExecution(threads)) {
+        try (CpuExecution ex = new CpuExecution(threads); CpuExecution one = new CpuExecution(1)) {
             for (int gapMicros : new int[] {0, 5, 20, 200}) {
-                double[] t = new double[21];
-                int reps = 2000;
-                for (int round = -10; round < t.length; round++) {
-                    long start = System.nanoTime();
-                    for (int r = 0; r < reps; r++) {
-                        ex.parallelFor(2, CpuExecution.MIN_GRAIN, (s, e) -> sink += e - s);
-                        busy(gapMicros);
-                    }
-                    long elapsed = System.nanoTime() - start;
+                int rounds = 21;
+                double[] t = new double[rounds];
+                double[] base = new double[rounds];
+                int reps = gapMicros >= 100 ? 200 : 2000;
+                for (int round = -10; round < rounds; round++) {
+                    double split = perSplit(ex, reps, gapMicros);
+                    double inline = perSplit(one, reps, gapMicros);
                     if (round >= 0) {
-                        t[round] = elapsed / 1e3 / reps - gapMicros;
+                        t[round] = split;
+                        base[round] = inline;
                     }
                 }
                 Arrays.sort(t);
-                System.out.println(String.format(Locale.ROOT, "threads %d, gap %3d us: %.2f us per split (median of %d)",
-                        threads, gapMicros, t[t.length / 2], t.length));
+                Arrays.sort(base);
+                System.out.println(String.format(Locale.ROOT,
+                        "threads %d, gap %3d us: %.2f us per split and gap, %.2f us on one thread: hand-off %.2f us (medians of %d)",
+                        threads, gapMicros, t[rounds / 2], base[rounds / 2], t[rounds / 2] - base[rounds / 2], rounds));
             }
         }
+    }
+
+    /** Microseconds per split followed by a serial gap, averaged over {@code reps}. */
+    private static double perSplit(CpuExecution ex, int reps, int gapMicros) {
+        long start = System.nanoTime();
+        for (int r = 0; r < reps; r++) {
+            ex.parallelFor(2, CpuExecution.MIN_GRAIN, (s, e) -> sink += e - s);
+            busy(gapMicros);
+        }
+        return (System.nanoTime() - start) / 1e3 / reps;
     }
 
     private static void busy(int micros) {
