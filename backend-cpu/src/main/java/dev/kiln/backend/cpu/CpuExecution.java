@@ -21,19 +21,22 @@ public final class CpuExecution implements AutoCloseable {
     static final long CHECK_GRAIN = 1L << 22;
 
     /**
-     * Products (GEMMs, attention) with fewer floating-point operations stay on the calling thread. From here up
-     * to {@link #MIN_COLD_PARALLEL_FLOPS} they are split only while a worker is awake: a spinning worker takes a
-     * chunk within a microsecond, so a 32 x 384 x 96 GEMM (2.4 MFLOP) already gains from it (docs/performance.md,
-     * "Thread pool").
+     * System property: products (GEMMs, attention) with fewer floating-point operations stay on the calling
+     * thread; from there up to {@link #MIN_COLD_PARALLEL_FLOPS} they are split only while a worker is awake (a
+     * spinning worker takes a chunk within a microsecond). Default {@link #MIN_COLD_PARALLEL_FLOPS}: lower values
+     * were faster alone but slower beside ONNX Runtime on the loaded test machine (docs/performance.md, "Thread
+     * pool").
      */
-    public static final long MIN_PARALLEL_FLOPS = 2_000_000L;
+    public static final String SPLIT_PROPERTY = "kiln.cpu.split.flops";
     /**
      * Products with at least this many floating-point operations are split even when the workers are parked:
      * large enough that a wake-up (tens of microseconds) costs less than the second thread saves.
      */
     public static final long MIN_COLD_PARALLEL_FLOPS = 20_000_000L;
-    /** Default of {@link #SPIN_PROPERTY}: long enough to bridge the serial kernels between two splits of a run. */
-    public static final long DEFAULT_SPIN_MICROS = 200;
+    /** Fewest floating-point operations of a product that is split ({@link #SPLIT_PROPERTY}). */
+    public static final long MIN_PARALLEL_FLOPS = Math.max(1, Long.getLong(SPLIT_PROPERTY, MIN_COLD_PARALLEL_FLOPS));
+    /** Default of {@link #SPIN_PROPERTY}: bridges the short serial stretches between two splits of a run. */
+    public static final long DEFAULT_SPIN_MICROS = 50;
     /**
      * System property with the microseconds an idle worker thread spins before it parks (0: park at once), used
      * when the backend option {@code spin_us} does not set it.
