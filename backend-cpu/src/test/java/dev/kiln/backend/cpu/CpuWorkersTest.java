@@ -169,6 +169,18 @@ class CpuWorkersTest {
         }
     }
 
+    @Test
+    void productsSplitFromTheThresholdAndOnlyWithWorkers() {
+        try (CpuExecution one = new CpuExecution(1); CpuExecution two = new CpuExecution(2, 100_000)) {
+            assertTrue(!one.splits(Long.MAX_VALUE), "one thread never splits");
+            assertTrue(!two.splits(CpuExecution.MIN_PARALLEL_FLOPS - 1));
+            assertTrue(two.splits(Math.max(CpuExecution.MIN_PARALLEL_FLOPS, CpuExecution.MIN_COLD_PARALLEL_FLOPS)));
+            // a worker that just ran a chunk is spinning (100 ms here): products from the lower threshold split
+            two.parallelFor(8, CpuExecution.MIN_GRAIN, (s, e) -> spinFor(200_000));
+            assertTrue(two.splits(CpuExecution.MIN_PARALLEL_FLOPS));
+        }
+    }
+
     /** The state a thread settles in within a second (a spinning thread stays RUNNABLE). */
     private static Thread.State waitFor(Thread t) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
