@@ -43,6 +43,9 @@ public final class CpuExecution implements AutoCloseable {
      */
     public static final String SPIN_PROPERTY = "kiln.cpu.spin.us";
 
+    /** How long a worker stays parked before its thread ends (as a fork-join pool's do); a later split starts a new one. */
+    private static final long KEEP_ALIVE_NANOS = 60_000_000_000L;
+
     /** The context of the kernel this thread is executing, for {@link KernelContext#checkCancelled()} between chunks. */
     private final ThreadLocal<KernelContext> current = new ThreadLocal<>();
 
@@ -63,7 +66,7 @@ public final class CpuExecution implements AutoCloseable {
             throw new IllegalArgumentException("expected threads >= 1 and spinMicros >= 0, got " + threads + " and " + spinMicros);
         }
         this.threads = threads;
-        this.workers = threads > 1 ? new CpuWorkers(threads - 1, spinMicros * 1000L) : null;
+        this.workers = threads > 1 ? new CpuWorkers(threads - 1, spinMicros * 1000L, KEEP_ALIVE_NANOS) : null;
     }
 
     /** {@link #SPIN_PROPERTY}, or {@link #DEFAULT_SPIN_MICROS} when it is unset. */

@@ -12,18 +12,23 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>After its last chunk a worker spins ({@link Thread#onSpinWait}) for {@code spinNanos} before it parks, so that
  * the next kernel of the same run, usually microseconds later, finds it awake instead of paying a wake-up (tens of
- * microseconds); between runs every worker is parked. {@link #close} ends the threads. Thread-safe; one job is
+ * microseconds); between runs every worker is parked. A worker parked for {@code keepAliveNanos} ends (so that a
+ * pool nobody closed does not keep its threads for ever) and is replaced by the next job it is wanted for.
+ * {@link #close} ends the threads. Thread-safe; one job is
  * posted at a time, and a call that finds another job posted (another thread's run, or a split inside a chunk)
  * runs its chunks alone.
  */
 final class CpuWorkers implements AutoCloseable {
     private final long spinNanos;
+    private final long keepAliveNanos;
+    /** Replaced only by the thread that holds {@link #posted}, so one at a time. */
     private final Worker[] workers;
     private final AtomicReference<Job> posted = new AtomicReference<>();
     private volatile boolean closed;
 
-    CpuWorkers(int count, long spinNanos) {
+    CpuWorkers(int count, long spinNanos, long keepAliveNanos) {
         this.spinNanos = spinNanos;
+        this.keepAliveNanos = keepAliveNanos;
         this.workers = new Worker[count];
         for (int i = 0; i < count; i++) {
             workers[i] = new Worker(i);
@@ -41,7 +46,12 @@ final class CpuWorkers implements AutoCloseable {
         } else {
             int wanted = job.chunks - 1;
             for (int i = 0; i < workers.length && i < wanted; i++) {
-                workers[i].wake();
+                if (workers[i].retired) {
+                    workers[i] = new Worker(i);
+                    workers[i].start();
+                } else {
+                    workers[i].wake();
+                }
             }
             job.runAll();
             posted.compareAndSet(job, null);
@@ -71,7 +81,7 @@ final class CpuWorkers implements AutoCloseable {
 
     /** The worker threads (for tests). */
     List<Thread> threads() {
-        return List.of(workers);
+        return List.of(workers.clone());
     }
 
     /** Stops the workers and waits briefly for them to end; chunks they have started finish first. */
@@ -188,6 +198,8 @@ final class CpuWorkers implements AutoCloseable {
     private final class Worker extends Thread {
         /** True while parked or about to park: the poster of a job must unpark it. */
         private volatile boolean parked;
+        /** Set when the thread ends after {@link #keepAliveNanos} idle; the next poster replaces it. */
+        private volatile boolean retired;
 
         Worker(int index) {
             super("kiln-cpu-" + index);
@@ -220,7 +232,13 @@ final class CpuWorkers implements AutoCloseable {
                 // it sees parked and unparks this thread
                 job = posted.get();
                 if (!closed && (job == null || !job.claimable())) {
-                    LockSupport.park(this);
+                    long parkedAt = System.nanoTime();
+                    LockSupport.parkNanos(this, keepAliveNanos);
+                    if (System.nanoTime() - parkedAt >= keepAliveNanos && posted.get() == null) {
+                        // a job posted from here on is run by its caller, which replaces this thread next time
+                        retired = true;
+                        return;
+                    }
                 }
                 parked = false;
                 Thread.interrupted();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -156,7 +157,7 @@ class CpuWorkersTest {
         ex.parallelFor(8, CpuExecution.MIN_GRAIN, (s, e) -> spinFor(100_000));
         assertEquals(2, ex.workerThreads().size());
         for (Thread t : ex.workerThreads()) {
-            assertEquals(Thread.State.WAITING, waitFor(t), "idle worker " + t.getName() + " parks");
+            assertEquals(Thread.State.TIMED_WAITING, waitFor(t), "idle worker " + t.getName() + " parks");
         }
         ex.close();
         for (Thread t : ex.workerThreads()) {
@@ -178,6 +179,31 @@ class CpuWorkersTest {
             // a worker that just ran a chunk is spinning (100 ms here): products from the lower threshold split
             two.parallelFor(8, CpuExecution.MIN_GRAIN, (s, e) -> spinFor(200_000));
             assertTrue(two.splits(CpuExecution.MIN_PARALLEL_FLOPS));
+        }
+    }
+
+    @Test
+    void workersIdleForTheKeepAliveEndAndAreReplacedWhenWanted() throws Exception {
+        try (CpuWorkers pool = new CpuWorkers(2, 0, TimeUnit.MILLISECONDS.toNanos(50))) {
+            List<Thread> first = pool.threads();
+            for (Thread t : first) {
+                t.join(5000);
+                assertTrue(!t.isAlive(), t.getName() + " ended after the keep-alive");
+            }
+            Set<Thread> runners = ConcurrentHashMap.newKeySet();
+            for (int round = 0; round < 200 && runners.size() < 2; round++) {
+                AtomicIntegerArray seen = new AtomicIntegerArray(6);
+                pool.run(new CpuWorkers.Job(6, c -> {
+                    runners.add(Thread.currentThread());
+                    seen.incrementAndGet(c);
+                    spinFor(200_000);
+                }));
+                for (int i = 0; i < 6; i++) {
+                    assertEquals(1, seen.get(i));
+                }
+            }
+            assertTrue(runners.stream().anyMatch(t -> t != Thread.currentThread() && !first.contains(t)),
+                    "a new worker thread ran chunks: " + runners);
         }
     }
 
