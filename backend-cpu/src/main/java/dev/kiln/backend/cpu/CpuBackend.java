@@ -17,6 +17,12 @@ import dev.kiln.backend.cpu.simd.SimdWarmUp;
  * kernels must not run after that.
  */
 public final class CpuBackend implements Backend {
+    /**
+     * Backend option: microseconds an idle worker thread spins before it parks ({@link CpuExecution}); 0 parks at
+     * once (no spinning CPU at all), larger values bridge longer serial stretches of a run.
+     */
+    public static final String SPIN_OPTION = "spin_us";
+
     private final CpuKernelRegistry registry;
     private final CpuAllocator allocator = new CpuAllocator();
     private final CpuExecution execution;
@@ -24,11 +30,28 @@ public final class CpuBackend implements Backend {
 
     public CpuBackend(BackendContext context, CpuKernelRegistry registry) {
         this.registry = registry;
-        this.execution = new CpuExecution(context.threads());
+        this.execution = new CpuExecution(context.threads(), spinMicros(context));
         if (Simd.enabled()) {
             // compiles the Vector API kernels on tiny inputs while the session is still being built
             SimdWarmUp.start();
         }
+    }
+
+    /** Backend option {@value #SPIN_OPTION}, else {@link CpuExecution#defaultSpinMicros()}. */
+    private static long spinMicros(BackendContext context) {
+        String s = context.option(SPIN_OPTION, null);
+        if (s == null) {
+            return CpuExecution.defaultSpinMicros();
+        }
+        try {
+            long us = Long.parseLong(s.trim());
+            if (us >= 0) {
+                return us;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("backend option " + SPIN_OPTION + ": expected whole microseconds >= 0, got '" + s + "'");
     }
 
     @Override

@@ -45,6 +45,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--compare-ort", description = "Also time ONNX Runtime (intra-op threads = --threads) and print the ratio.")
     boolean compareOrt;
 
+    @Option(names = "--pause-ms", paramLabel = "MS", defaultValue = "0", description = {
+            "Sleep this long before each timed run (default: ${DEFAULT-VALUE}), so that with --compare-ort each engine starts",
+            "with the other's idle threads parked: ONNX Runtime's spin for about 20-30 ms after a run and share the cores",
+            "with a Kiln run that follows (docs/performance.md, \"Thread pool\")."})
+    long pauseMs;
+
     @Option(names = "--profile", description = "After the timed runs, print Kiln's time per op type over them.")
     boolean profile;
 
@@ -99,10 +105,13 @@ final class BenchCommand implements Callable<Integer> {
             for (int i = 0; i < runs; i++) {
                 boolean kilnFirst = i % 2 == 0;
                 if (reference != null && !kilnFirst) {
+                    pause();
                     ort[i] = time(() -> reference.run(w.feeds()));
                 }
+                pause();
                 kiln[i] = time(() -> s.run(feeds));
                 if (reference != null && kilnFirst) {
+                    pause();
                     ort[i] = time(() -> reference.run(w.feeds()));
                 }
             }
@@ -194,6 +203,17 @@ final class BenchCommand implements Callable<Integer> {
         OrtRunner r = new OrtRunner(w.modelBytes(), options.threads());
         ortOpenMs = (System.nanoTime() - t1) / 1e6;
         return r;
+    }
+
+    private void pause() {
+        if (pauseMs > 0) {
+            try {
+                Thread.sleep(pauseMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted during --pause-ms", e);
+            }
+        }
     }
 
     private static double time(Runnable r) {

@@ -31,12 +31,6 @@ public final class SimdGemm {
     private static final int UNIT_COLUMNS = 384;
     /** Largest k per block. */
     static final int KC = 384;
-    /**
-     * Products below this many floating-point operations stay on the calling thread: waking the pool's threads
-     * costs about 30-50 us here, more than splitting saves (32 x 384 x 384, 9.4 MFLOP: 0.047 ms on one thread,
-     * 0.077 ms on two; 32 x 1536 x 384, 38 MFLOP: 0.201 against 0.152 ms; SimdGemmBench).
-     */
-    static final long PARALLEL_MIN_FLOPS = 20_000_000L;
 
     private static final ThreadLocal<Edge> EDGE = ThreadLocal.withInitial(Edge::new);
     /**
@@ -114,7 +108,7 @@ public final class SimdGemm {
                 }
             }
         };
-        if (execution == null || units == 1 || 2L * m * n * k < PARALLEL_MIN_FLOPS) {
+        if (execution == null || units == 1 || !execution.splits(2L * m * n * k)) {
             body.run(0, units);
         } else {
             execution.parallelFor(units, costPerUnit, body);

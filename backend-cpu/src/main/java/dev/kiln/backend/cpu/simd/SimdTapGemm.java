@@ -119,7 +119,7 @@ public final class SimdTapGemm {
             }
         };
         int units = blocks * groups;
-        if (execution == null || units == 1 || 2L * m * n * k < SimdGemm.PARALLEL_MIN_FLOPS) {
+        if (execution == null || units == 1 || !execution.splits(2L * m * n * k)) {
             body.run(0, units);
         } else {
             execution.parallelFor(units, (long) Math.min(m, MC) * padded / groups * k, body);

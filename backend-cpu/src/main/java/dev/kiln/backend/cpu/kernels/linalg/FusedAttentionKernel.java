@@ -78,9 +78,6 @@ final class FusedAttentionKernel implements Kernel {
         ctx.setOutput(0, y);
     }
 
-    /** Multiply-adds (times four) below which the SIMD attention runs on the calling thread. */
-    private static final long SIMD_PARALLEL_MIN = 8_000_000L;
-
     /**
      * The float32 attention over all (batch, head, query block) tasks: on {@link SimdAttention} when {@code simd}
      * (only if {@link Simd#enabled()}), else on the plain-Java {@link AttentionBlock}. Package-private so tests
@@ -93,9 +90,9 @@ final class FusedAttentionKernel implements Kernel {
         int blocks = (sq + rows - 1) / rows;
         int tasks = batch * heads * blocks;
         long cost = 4L * rows * sk * d;
-        // the SIMD tiles finish a small attention (MiniLM at 1 x 32: 1.6 M multiply-adds) in less time than waking
-        // the pool's threads takes, so it stays on this thread
-        CpuExecution where = simd && tasks * cost < SIMD_PARALLEL_MIN ? null : execution;
+        // the SIMD tiles finish a small attention (MiniLM at 1 x 32: 1.6 MFLOP) in less time than a hand-off takes,
+        // so it splits only where a product of that many operations would (the plain path always splits)
+        CpuExecution where = simd && (execution == null || !execution.splits(tasks * cost)) ? null : execution;
         java.util.function.IntConsumer body = task -> {
             int block = task % blocks;
             int bh = task / blocks;
