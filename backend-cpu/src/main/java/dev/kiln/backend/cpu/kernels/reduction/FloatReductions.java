@@ -1,16 +1,24 @@
 package dev.kiln.backend.cpu.kernels.reduction;
 
 import dev.kiln.backend.cpu.CpuExecution;
+import dev.kiln.backend.cpu.simd.Simd;
+import dev.kiln.backend.cpu.simd.SimdReductions;
 import java.util.Arrays;
 
 /**
  * float32 fast paths for the reductions that dominate models (sum, mean, max, min, sum of squares, L2):
- * rows are reduced with four independent double accumulators, columns by accumulating whole rows, with
- * no per-element dispatch.
+ * rows are reduced with SIMD float accumulators combined in double (or four double accumulators without
+ * the Vector API), columns by accumulating whole rows into float partials that go into double every
+ * few rows, in units of (outer index, column chunk) spread over the threads; no per-element dispatch.
  */
 final class FloatReductions {
     private static final java.util.Set<ReduceOp> FAST = java.util.EnumSet.of(ReduceOp.SUM, ReduceOp.MEAN, ReduceOp.MAX, ReduceOp.MIN,
             ReduceOp.SUM_SQUARE, ReduceOp.L2);
+
+    /** Columns one unit of a column reduction covers: its float and double accumulators stay in L1. */
+    private static final int COLUMN_CHUNK = 1024;
+    /** Rows added in float before the partial sums go into the double accumulators. */
+    private static final int FLOAT_ROWS = 32;
 
     private FloatReductions() {
     }
@@ -21,6 +29,11 @@ final class FloatReductions {
     }
 
     static void reduce(ReduceOp op, float[] in, ReducePlan p, float[] out, CpuExecution exec) {
+        reduce(op, in, p, out, exec, Simd.enabled());
+    }
+
+    /** As {@link #reduce(ReduceOp, float[], ReducePlan, float[], CpuExecution)}; {@code simd} false keeps the plain path (tests). */
+    static void reduce(ReduceOp op, float[] in, ReducePlan p, float[] out, CpuExecution exec, boolean simd) {
         int r = p.reduced();
         int inner = p.inner();
         boolean square = op.map == ReduceOp.Map.SQUARE;
@@ -30,48 +43,77 @@ final class FloatReductions {
             exec.parallelFor(p.outer(), r, (from, to) -> {
                 for (int o = from; o < to; o++) {
                     int base = o * r;
-                    double v = extreme ? extreme(in, base, r, max) : sum(in, base, r, square);
+                    double v = extreme ? extreme(in, base, r, max)
+                            : simd ? SimdReductions.sum(in, base, r, square) : sum(in, base, r, square);
                     out[o] = (float) op.finish(v, r);
                 }
             });
             return;
         }
-        exec.parallelFor(p.outer(), (long) r * inner, (from, to) -> {
-            double[] acc = new double[inner];
-            float[] ext = new float[inner];
-            for (int o = from; o < to; o++) {
-                int base = o * r * inner;
+        // units of (outer index, column chunk), so that few outer rows over many columns (bias gradients: all the
+        // leading axes reduced) still spread over every thread
+        int chunks = (inner + COLUMN_CHUNK - 1) / COLUMN_CHUNK;
+        int units = p.outer() * chunks;
+        exec.parallelFor(units, (long) r * Math.min(inner, COLUMN_CHUNK), (from, to) -> {
+            int width = Math.min(inner, COLUMN_CHUNK);
+            double[] acc = new double[width];
+            float[] part = new float[width];
+            for (int u = from; u < to; u++) {
+                int o = u / chunks;
+                int c0 = (u % chunks) * COLUMN_CHUNK;
+                int cols = Math.min(COLUMN_CHUNK, inner - c0);
+                int base = o * r * inner + c0;
                 if (extreme) {
-                    Arrays.fill(ext, max ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY);
-                    for (int k = 0; k < r; k++) {
-                        int row = base + k * inner;
-                        for (int i = 0; i < inner; i++) {
-                            float x = in[row + i];
-                            ext[i] = max ? (x > ext[i] || x != x ? x : ext[i]) : (x < ext[i] || x != x ? x : ext[i]);
-                        }
+                    columnExtremes(in, base, r, inner, cols, max, part);
+                    System.arraycopy(part, 0, out, o * inner + c0, cols);
+                } else {
+                    columnSums(in, base, r, inner, cols, square, part, acc);
+                    for (int i = 0; i < cols; i++) {
+                        out[o * inner + c0 + i] = (float) op.finish(acc[i], r);
                     }
-                    System.arraycopy(ext, 0, out, o * inner, inner);
-                    continue;
-                }
-                Arrays.fill(acc, 0);
-                for (int k = 0; k < r; k++) {
-                    int row = base + k * inner;
-                    if (square) {
-                        for (int i = 0; i < inner; i++) {
-                            double x = in[row + i];
-                            acc[i] += x * x;
-                        }
-                    } else {
-                        for (int i = 0; i < inner; i++) {
-                            acc[i] += in[row + i];
-                        }
-                    }
-                }
-                for (int i = 0; i < inner; i++) {
-                    out[o * inner + i] = (float) op.finish(acc[i], r);
                 }
             }
         });
+    }
+
+    /**
+     * {@code acc[i] = sum over k < r of in[base + k * inner + i]} (or of squares) for i < cols: rows are added into
+     * float partials in a loop C2 vectorizes, and every {@value #FLOAT_ROWS} rows the partials go into double.
+     */
+    private static void columnSums(float[] in, int base, int r, int inner, int cols, boolean square, float[] part, double[] acc) {
+        Arrays.fill(acc, 0, cols, 0);
+        for (int k0 = 0; k0 < r; k0 += FLOAT_ROWS) {
+            int k1 = Math.min(r, k0 + FLOAT_ROWS);
+            Arrays.fill(part, 0, cols, 0f);
+            for (int k = k0; k < k1; k++) {
+                int row = base + k * inner;
+                if (square) {
+                    for (int i = 0; i < cols; i++) {
+                        float x = in[row + i];
+                        part[i] += x * x;
+                    }
+                } else {
+                    for (int i = 0; i < cols; i++) {
+                        part[i] += in[row + i];
+                    }
+                }
+            }
+            for (int i = 0; i < cols; i++) {
+                acc[i] += part[i];
+            }
+        }
+    }
+
+    /** {@code ext[i]} = the largest (or smallest) of {@code in[base + k * inner + i]} over k < r, NaN if any is NaN. */
+    private static void columnExtremes(float[] in, int base, int r, int inner, int cols, boolean max, float[] ext) {
+        Arrays.fill(ext, 0, cols, max ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY);
+        for (int k = 0; k < r; k++) {
+            int row = base + k * inner;
+            for (int i = 0; i < cols; i++) {
+                float x = in[row + i];
+                ext[i] = max ? (x > ext[i] || x != x ? x : ext[i]) : (x < ext[i] || x != x ? x : ext[i]);
+            }
+        }
     }
 
     private static double sum(float[] a, int off, int n, boolean square) {
