@@ -1,15 +1,14 @@
 package dev.kiln.backend.cpu.kernels.reduction;
 
 import dev.kiln.backend.cpu.CpuExecution;
-import dev.kiln.backend.cpu.simd.Simd;
-import dev.kiln.backend.cpu.simd.SimdReductions;
 import java.util.Arrays;
 
 /**
  * float32 fast paths for the reductions that dominate models (sum, mean, max, min, sum of squares, L2):
- * rows are reduced with SIMD float accumulators combined in double (or four double accumulators without
- * the Vector API), columns by accumulating whole rows into float partials that go into double every
- * few rows, in units of (outer index, column chunk) spread over the threads; no per-element dispatch.
+ * rows are reduced with four independent double accumulators, columns by accumulating whole rows into float
+ * partials (a loop C2 vectorizes) that go into double every few rows, in units of (outer index, column chunk)
+ * spread over the threads; no per-element dispatch. Plain Java: a Vector API row sum measured 2x faster alone
+ * but made a training step erratic (see docs/performance.md).
  */
 final class FloatReductions {
     private static final java.util.Set<ReduceOp> FAST = java.util.EnumSet.of(ReduceOp.SUM, ReduceOp.MEAN, ReduceOp.MAX, ReduceOp.MIN,
@@ -29,11 +28,6 @@ final class FloatReductions {
     }
 
     static void reduce(ReduceOp op, float[] in, ReducePlan p, float[] out, CpuExecution exec) {
-        reduce(op, in, p, out, exec, Simd.enabled());
-    }
-
-    /** As {@link #reduce(ReduceOp, float[], ReducePlan, float[], CpuExecution)}; {@code simd} false keeps the plain path (tests). */
-    static void reduce(ReduceOp op, float[] in, ReducePlan p, float[] out, CpuExecution exec, boolean simd) {
         int r = p.reduced();
         int inner = p.inner();
         boolean square = op.map == ReduceOp.Map.SQUARE;
@@ -43,8 +37,7 @@ final class FloatReductions {
             exec.parallelFor(p.outer(), r, (from, to) -> {
                 for (int o = from; o < to; o++) {
                     int base = o * r;
-                    double v = extreme ? extreme(in, base, r, max)
-                            : simd ? SimdReductions.sum(in, base, r, square) : sum(in, base, r, square);
+                    double v = extreme ? extreme(in, base, r, max) : sum(in, base, r, square);
                     out[o] = (float) op.finish(v, r);
                 }
             });
