@@ -20,19 +20,24 @@ final class MatMulKernel implements Kernel {
     private final CpuExecution execution;
     private final ConstantWeight constantB;
     /** Whether products of operands that change per run may go through {@link SimdProducts}. */
-    private final boolean simd;
+    private final boolean simdProducts;
 
     MatMulKernel(KernelRequest request, CpuExecution execution) {
-        this(request, execution, Simd.enabled());
+        this(request, execution, Simd.enabled(), Simd.enabled() && SimdProducts.requested());
+    }
+
+    /** {@code simd} picks the path of both a constant B and operands that change per run (tests of each path). */
+    MatMulKernel(KernelRequest request, CpuExecution execution, boolean simd) {
+        this(request, execution, simd, simd);
     }
 
     /**
-     * {@code simd} false keeps every product on OpenBLAS even when the SIMD kernels are on (tests of that path): a
-     * constant B and operands that change per run.
+     * {@code simd} false keeps a constant B for OpenBLAS even when the SIMD kernels are on; {@code simdProducts}
+     * lets operands that change per run go through {@link SimdProducts} (see {@link SimdProducts#requested}).
      */
-    MatMulKernel(KernelRequest request, CpuExecution execution, boolean simd) {
+    MatMulKernel(KernelRequest request, CpuExecution execution, boolean simd, boolean simdProducts) {
         this.execution = execution;
-        this.simd = simd;
+        this.simdProducts = simdProducts;
         Tensor b = request.constantInputs().get(1);
         if (b != null && b.isHost() && b.dtype() == DType.FLOAT && b.rank() <= 2) {
             int k = (int) b.dim(0);
@@ -72,7 +77,7 @@ final class MatMulKernel implements Kernel {
             case FLOAT, FLOAT16, BFLOAT16 -> {
                 float[] out = a.dtype() == DType.FLOAT ? y.floatData() : new float[y.size()];
                 boolean packed = constantB != null && constantB.isFor(b);
-                multiplyFloats(execution, s, TensorArrays.floats(a), TensorArrays.floats(b), packed ? constantB : null, simd, out,
+                multiplyFloats(execution, s, TensorArrays.floats(a), TensorArrays.floats(b), packed ? constantB : null, simdProducts, out,
                         a.dtype() == DType.FLOAT ? epilogue : null);
                 TensorArrays.store(out, y);
             }

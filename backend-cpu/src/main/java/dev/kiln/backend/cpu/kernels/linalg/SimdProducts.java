@@ -9,9 +9,12 @@ import dev.kiln.backend.cpu.simd.SimdGemm;
  * training graphs): op(b) is packed into panels and a transposed a copied to rows per call, both into scratch
  * arrays of the calling thread that grow and are reused, so steady-state runs allocate nothing.
  *
- * <p>Kernels use it for constant weights with a transposed a ({@link ConstantWeight}), and for MatMul and Gemm
- * on activations where {@link #suits} says so (training graphs: the rows of a whole batch times a weight fed as
- * an input, or a gradient times a transposed weight). Call only when
+ * <p>Kernels use it for constant weights with a transposed a ({@link ConstantWeight}), and, only when asked with
+ * {@code -Dkiln.simd.products=on} ({@link #requested}), for MatMul and Gemm on activations where {@link #suits}
+ * says so (training graphs: the rows of a whole batch times a weight fed as an input, or a gradient times a
+ * transposed weight). Off by default: alone each product is 1.05-1.11x OpenBLAS (ProductsBench), but whole
+ * MiniLM training steps with it ran 2-4x slower, the time showing up in unrelated plain-Java ops (ReduceSum,
+ * Softmax), not understood yet (docs/performance.md, "Training steps"). Call only when
  * {@link dev.kiln.backend.cpu.simd.Simd#enabled()}. Safe from several threads; a call nested
  * inside another on the same thread (a pool worker helping with other work while it waits) gets fresh arrays.
  */
@@ -25,6 +28,11 @@ final class SimdProducts {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private SimdProducts() {
+    }
+
+    /** True when {@code -Dkiln.simd.products=on} asks for products of changing operands on the SIMD GEMM. */
+    static boolean requested() {
+        return "on".equalsIgnoreCase(System.getProperty("kiln.simd.products", "off").trim());
     }
 
     /**
