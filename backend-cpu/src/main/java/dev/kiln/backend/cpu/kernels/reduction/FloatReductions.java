@@ -60,6 +60,11 @@ final class FloatReductions {
                     columnExtremes(in, base, r, inner, cols, max, part);
                     System.arraycopy(part, 0, out, o * inner + c0, cols);
                 } else {
+                    if (r >= 1 && r <= FLOAT_ROWS && op.finish == ReduceOp.Finish.NONE) {
+                        // few rows (a batch axis): summed in float straight into the output
+                        shortColumnSums(in, base, r, inner, cols, square, out, o * inner + c0);
+                        continue;
+                    }
                     columnSums(in, base, r, inner, cols, square, part, acc);
                     for (int i = 0; i < cols; i++) {
                         out[o * inner + c0 + i] = (float) op.finish(acc[i], r);
@@ -93,6 +98,27 @@ final class FloatReductions {
             }
             for (int i = 0; i < cols; i++) {
                 acc[i] += part[i];
+            }
+        }
+    }
+
+    /** {@code out[outOff + i] = sum over k < r of in[base + k * inner + i]} (or of squares) in float, r small. */
+    private static void shortColumnSums(float[] in, int base, int r, int inner, int cols, boolean square, float[] out, int outOff) {
+        for (int i = 0; i < cols; i++) {
+            float x = in[base + i];
+            out[outOff + i] = square ? x * x : x;
+        }
+        for (int k = 1; k < r; k++) {
+            int row = base + k * inner;
+            if (square) {
+                for (int i = 0; i < cols; i++) {
+                    float x = in[row + i];
+                    out[outOff + i] += x * x;
+                }
+            } else {
+                for (int i = 0; i < cols; i++) {
+                    out[outOff + i] += in[row + i];
+                }
             }
         }
     }
