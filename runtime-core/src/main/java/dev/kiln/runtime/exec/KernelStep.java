@@ -72,7 +72,7 @@ final class KernelStep implements Step {
             String key = node.domain().isEmpty() ? node.opType() : node.domain() + "::" + node.opType();
             if (DETAIL) {
                 StringBuilder sb = new StringBuilder(key);
-                node.attributes().forEach((k, a) -> sb.append(' ').append(k).append('=').append(a));
+                node.attributes().forEach((k, a) -> sb.append(' ').append(a));
                 for (RuntimeValue v : in) {
                     sb.append(' ').append(v instanceof dev.kiln.api.tensor.Tensor t ? t.shape().toString() : "-");
                 }
