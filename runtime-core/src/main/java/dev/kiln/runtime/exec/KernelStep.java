@@ -43,6 +43,12 @@ final class KernelStep implements Step {
         this.writes = java.util.Arrays.stream(outputs).filter(s -> s >= 0).toArray();
     }
 
+    /**
+     * {@code -Dkiln.profile.detail=true}: profiles key each kernel's time by op type, attributes and input shapes
+     * instead of op type alone (which nodes of a type dominate; read once per JVM).
+     */
+    private static final boolean DETAIL = Boolean.getBoolean("kiln.profile.detail");
+
     @Override
     public void run(Frame frame, RunState run) {
         RuntimeValue[] in = new RuntimeValue[inputs.length];
@@ -63,7 +69,16 @@ final class KernelStep implements Step {
             ctx.releaseScratch();
         }
         if (timer != null) {
-            timer.record(node.domain().isEmpty() ? node.opType() : node.domain() + "::" + node.opType(), backend.id(), System.nanoTime() - start);
+            String key = node.domain().isEmpty() ? node.opType() : node.domain() + "::" + node.opType();
+            if (DETAIL) {
+                StringBuilder sb = new StringBuilder(key);
+                node.attributes().forEach((k, a) -> sb.append(' ').append(a));
+                for (RuntimeValue v : in) {
+                    sb.append(' ').append(v instanceof dev.kiln.api.tensor.Tensor t ? t.shape().toString() : "-");
+                }
+                key = sb.toString();
+            }
+            timer.record(key, backend.id(), System.nanoTime() - start);
         }
         for (int k = 0; k < outputs.length; k++) {
             if (!requested[k]) {

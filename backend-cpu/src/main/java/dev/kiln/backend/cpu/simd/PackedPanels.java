@@ -1,5 +1,7 @@
 package dev.kiln.backend.cpu.simd;
 
+import dev.kiln.backend.cpu.CpuExecution;
+
 /**
  * The right operand of a {@link SimdGemm} product, a k x n matrix, rearranged once into column panels: panel
  * {@code p} holds columns {@code [p * width, (p + 1) * width)}, each of its k rows stored as {@code width}
@@ -9,6 +11,9 @@ package dev.kiln.backend.cpu.simd;
  * {@link #pack}, so safe to share between threads. Plain Java: loadable without the Vector API.
  */
 public final class PackedPanels {
+    /** Operands below this many floats are packed on the calling thread: waking the pool would cost more. */
+    private static final long PARALLEL_MIN_FLOATS = 1 << 16;
+
     private final float[] data;
     private final int k;
     private final int n;
@@ -36,32 +41,55 @@ public final class PackedPanels {
      * else into a new array.
      */
     public static PackedPanels pack(float[] b, int off, int ld, boolean trans, int k, int n, int width, float[] dst) {
+        return pack(b, off, ld, trans, k, n, width, dst, null);
+    }
+
+    /**
+     * As {@link #pack(float[], int, int, boolean, int, int, int, float[])}, the panels spread over {@code execution}'s
+     * threads when it is not null and the operand is large (operands packed per call, whose packing would otherwise
+     * run on one thread while the product runs on all).
+     */
+    public static PackedPanels pack(float[] b, int off, int ld, boolean trans, int k, int n, int width, float[] dst,
+                                    CpuExecution execution) {
         int length = length(k, n, width);
         int panels = (n + width - 1) / width;
         float[] data = dst != null && dst.length >= length ? dst : new float[length];
-        for (int p = 0; p < panels; p++) {
-            int col0 = p * width;
-            int cols = Math.min(width, n - col0);
-            int base = p * k * width;
-            if (cols < width) {
-                // the last panel's padding must be zero, also in a reused array
-                java.util.Arrays.fill(data, base, base + k * width, 0f);
+        if (execution == null || (long) k * n < PARALLEL_MIN_FLOATS) {
+            for (int p = 0; p < panels; p++) {
+                packPanel(b, off, ld, trans, k, n, width, data, p);
             }
-            if (!trans) {
-                for (int kk = 0; kk < k; kk++) {
-                    System.arraycopy(b, off + kk * ld + col0, data, base + kk * width, cols);
+        } else {
+            execution.parallelFor(panels, (long) k * width, (from, to) -> {
+                for (int p = from; p < to; p++) {
+                    packPanel(b, off, ld, trans, k, n, width, data, p);
                 }
-            } else {
-                // read each row of b (a column of op(b)) contiguously
-                for (int j = 0; j < cols; j++) {
-                    int src = off + (col0 + j) * ld;
-                    for (int kk = 0; kk < k; kk++) {
-                        data[base + kk * width + j] = b[src + kk];
-                    }
+            });
+        }
+        return new PackedPanels(data, k, n, width);
+    }
+
+    /** Fills panel {@code p} of {@code data} from op(b). */
+    private static void packPanel(float[] b, int off, int ld, boolean trans, int k, int n, int width, float[] data, int p) {
+        int col0 = p * width;
+        int cols = Math.min(width, n - col0);
+        int base = p * k * width;
+        if (cols < width) {
+            // the last panel's padding must be zero, also in a reused array
+            java.util.Arrays.fill(data, base, base + k * width, 0f);
+        }
+        if (!trans) {
+            for (int kk = 0; kk < k; kk++) {
+                System.arraycopy(b, off + kk * ld + col0, data, base + kk * width, cols);
+            }
+        } else {
+            // read each row of b (a column of op(b)) contiguously
+            for (int j = 0; j < cols; j++) {
+                int src = off + (col0 + j) * ld;
+                for (int kk = 0; kk < k; kk++) {
+                    data[base + kk * width + j] = b[src + kk];
                 }
             }
         }
-        return new PackedPanels(data, k, n, width);
     }
 
     /** Floats the panels of a k x n operand take at panel width {@code width}. */

@@ -65,6 +65,18 @@ public final class KernelHarness {
         return (Tensor) ctx.outputs[0];
     }
 
+    /**
+     * Runs the node with the inputs in {@code overwritable} reported as writable in place
+     * ({@link KernelContext#mayOverwriteInput}), as the runtime does for a last reader; returns its first output.
+     */
+    public static Tensor runOverwriting(Node node, int opset, List<? extends RuntimeValue> inputs, java.util.Set<Integer> overwritable) {
+        Kernel k = BACKEND.compile(new KernelRequest(node, opset, null, null, new HashMap<>()));
+        Context ctx = new Context(node, opset, inputs);
+        ctx.overwritable = overwritable;
+        k.execute(ctx);
+        return (Tensor) ctx.outputs[0];
+    }
+
     /** Convenience for single-output float nodes. */
     public static Tensor runOne(Node node, RuntimeValue... inputs) {
         return (Tensor) run(node, inputs).get(0);
@@ -98,6 +110,7 @@ public final class KernelHarness {
         private final int opset;
         private final List<RuntimeValue> inputs;
         private final RuntimeValue[] outputs;
+        private java.util.Set<Integer> overwritable = java.util.Set.of();
 
         Context(Node node, int opset, List<? extends RuntimeValue> inputs) {
             this.node = node;
@@ -109,6 +122,11 @@ public final class KernelHarness {
         @Override
         public Node node() {
             return node;
+        }
+
+        @Override
+        public boolean mayOverwriteInput(int i) {
+            return overwritable.contains(i) && hasInput(i);
         }
 
         @Override

@@ -17,7 +17,9 @@ import dev.kiln.backend.cpu.simd.Simd;
  * Gemm: {@code Y = alpha * op(A) * op(B) + beta * C} with C broadcast to (M, N). Floating types go through
  * OpenBLAS (float16/bfloat16 via float32); 32/64-bit integers use a direct loop with alpha and beta
  * truncated to integers. A constant float32 B is prepared once at compile time ({@link ConstantWeight}: panels
- * for the SIMD GEMM when the SIMD kernels are on, else a native copy for OpenBLAS).
+ * for the SIMD GEMM when the SIMD kernels are on, else a native copy for OpenBLAS); a float32 B that changes per
+ * run (training) is packed per call for the SIMD GEMM when asked ({@link SimdProducts#requested}) and
+ * {@link SimdProducts#suits} says that is faster.
  */
 final class GemmKernel implements Kernel {
     private final float alpha;
@@ -26,19 +28,30 @@ final class GemmKernel implements Kernel {
     private final boolean transB;
     private final CpuExecution execution;
     private final ConstantWeight constantB;
+    /** Whether products of operands that change per run may go through {@link SimdProducts}. */
+    private final boolean simdProducts;
 
     GemmKernel(KernelRequest request, CpuExecution execution) {
-        this(request, execution, Simd.enabled());
+        this(request, execution, Simd.enabled(), Simd.enabled() && SimdProducts.requested());
     }
 
-    /** {@code simd} false keeps a constant B for OpenBLAS even when the SIMD kernels are on (tests of that path). */
+    /** {@code simd} picks the path of both a constant B and operands that change per run (tests of each path). */
     GemmKernel(KernelRequest request, CpuExecution execution, boolean simd) {
+        this(request, execution, simd, simd);
+    }
+
+    /**
+     * {@code simd} false keeps a constant B for OpenBLAS even when the SIMD kernels are on; {@code simdProducts}
+     * lets operands that change per run go through {@link SimdProducts} (see {@link SimdProducts#requested}).
+     */
+    GemmKernel(KernelRequest request, CpuExecution execution, boolean simd, boolean simdProducts) {
         Node node = request.node();
         this.alpha = node.getFloat("alpha", 1f);
         this.beta = node.getFloat("beta", 1f);
         this.transA = node.getInt("transA", 0) != 0;
         this.transB = node.getInt("transB", 0) != 0;
         this.execution = execution;
+        this.simdProducts = simdProducts;
         Tensor b = request.constantInputs().get(1);
         if (b != null && b.isHost() && b.dtype() == DType.FLOAT && b.rank() == 2) {
             int k = (int) (transB ? b.dim(1) : b.dim(0));
@@ -82,6 +95,9 @@ final class GemmKernel implements Kernel {
                 if (constantB != null && constantB.isFor(b)) {
                     // the prepared product has no alpha: scale each finished piece before adding beta * C
                     constantB.multiply(execution, transA, m, av, 0, lda, out, 0, n, alpha == 1f ? bias : scaled(alpha, bias));
+                } else if (simdProducts && SimdProducts.suits(transA, m, n, k)) {
+                    SimdProducts.multiply(execution, transA, transB, m, n, k, av, 0, lda, TensorArrays.floats(b), 0, ldb, out, 0, n,
+                            alpha == 1f ? bias : scaled(alpha, bias));
                 } else {
                     Blas.sgemm(execution, transA, transB, m, n, k, alpha, Blas.Floats.of(av, 0, lda),
                             Blas.Floats.of(TensorArrays.floats(b), 0, ldb), out, 0, n, bias);

@@ -19,14 +19,25 @@ import dev.kiln.backend.cpu.simd.Simd;
 final class MatMulKernel implements Kernel {
     private final CpuExecution execution;
     private final ConstantWeight constantB;
+    /** Whether products of operands that change per run may go through {@link SimdProducts}. */
+    private final boolean simdProducts;
 
     MatMulKernel(KernelRequest request, CpuExecution execution) {
-        this(request, execution, Simd.enabled());
+        this(request, execution, Simd.enabled(), Simd.enabled() && SimdProducts.requested());
     }
 
-    /** {@code simd} false keeps a constant B for OpenBLAS even when the SIMD kernels are on (tests of that path). */
+    /** {@code simd} picks the path of both a constant B and operands that change per run (tests of each path). */
     MatMulKernel(KernelRequest request, CpuExecution execution, boolean simd) {
+        this(request, execution, simd, simd);
+    }
+
+    /**
+     * {@code simd} false keeps a constant B for OpenBLAS even when the SIMD kernels are on; {@code simdProducts}
+     * lets operands that change per run go through {@link SimdProducts} (see {@link SimdProducts#requested}).
+     */
+    MatMulKernel(KernelRequest request, CpuExecution execution, boolean simd, boolean simdProducts) {
         this.execution = execution;
+        this.simdProducts = simdProducts;
         Tensor b = request.constantInputs().get(1);
         if (b != null && b.isHost() && b.dtype() == DType.FLOAT && b.rank() <= 2) {
             int k = (int) b.dim(0);
@@ -66,7 +77,7 @@ final class MatMulKernel implements Kernel {
             case FLOAT, FLOAT16, BFLOAT16 -> {
                 float[] out = a.dtype() == DType.FLOAT ? y.floatData() : new float[y.size()];
                 boolean packed = constantB != null && constantB.isFor(b);
-                multiplyFloats(execution, s, TensorArrays.floats(a), TensorArrays.floats(b), packed ? constantB : null, out,
+                multiplyFloats(execution, s, TensorArrays.floats(a), TensorArrays.floats(b), packed ? constantB : null, simdProducts, out,
                         a.dtype() == DType.FLOAT ? epilogue : null);
                 TensorArrays.store(out, y);
             }
@@ -78,11 +89,17 @@ final class MatMulKernel implements Kernel {
         return y;
     }
 
-    static void multiplyFloats(CpuExecution execution, MatMulShape s, float[] a, float[] b, ConstantWeight packedB, float[] y,
-                               Blas.Epilogue epilogue) {
+    /**
+     * {@code y = a * b} for float32 operands of shape {@code s}; {@code packedB} (may be null) is b prepared once,
+     * {@code simd} lets a b that changes per call go through {@link SimdProducts} where that is faster.
+     */
+    static void multiplyFloats(CpuExecution execution, MatMulShape s, float[] a, float[] b, ConstantWeight packedB, boolean simd,
+                               float[] y, Blas.Epilogue epilogue) {
         if (s.sharedB) {
             if (packedB != null) {
                 packedB.multiply(execution, false, s.batch() * s.m, a, 0, s.k, y, 0, s.n, epilogue);
+            } else if (simd && SimdProducts.suits(false, s.batch() * s.m, s.n, s.k)) {
+                SimdProducts.multiply(execution, false, false, s.batch() * s.m, s.n, s.k, a, 0, s.k, b, 0, s.n, y, 0, s.n, epilogue);
             } else {
                 Blas.sgemm(execution, false, false, s.batch() * s.m, s.n, s.k, 1f, Blas.Floats.of(a, 0, s.k),
                         Blas.Floats.of(b, 0, s.n), y, 0, s.n, epilogue);

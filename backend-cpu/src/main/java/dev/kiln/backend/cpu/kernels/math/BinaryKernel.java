@@ -4,6 +4,7 @@ import dev.kiln.api.InvalidInputException;
 import dev.kiln.api.spi.Kernel;
 import dev.kiln.api.spi.KernelContext;
 import dev.kiln.api.tensor.DType;
+import dev.kiln.api.tensor.Shape;
 import dev.kiln.api.tensor.Tensor;
 import dev.kiln.backend.cpu.CpuExecution;
 import dev.kiln.backend.cpu.util.BroadcastPlan;
@@ -32,9 +33,40 @@ final class BinaryKernel implements Kernel {
         Tensor b = ctx.tensor(1);
         checkTypes(opType, op, a, b);
         BroadcastPlan plan = BroadcastPlan.of(a.shape(), b.shape());
-        Tensor y = ctx.allocate(a.dtype(), plan.outputShape());
+        Tensor y = output(ctx, plan.outputShape(), 0, 1);
         apply(op, plan, a, b, y, execution);
         ctx.setOutput(0, y);
+    }
+
+    /**
+     * The output tensor of shape {@code out} for an elementwise op on float32 inputs {@code candidates} (in order
+     * of preference): one of them written in place when it has the output's shape, the runtime allows it
+     * ({@link KernelContext#mayOverwriteInput}) and no other input of the node shares its storage (each element
+     * is read at its own index before it is written); else new memory, uncleared for float32 (every element is
+     * written). Other element types get cleared new memory.
+     */
+    static Tensor output(KernelContext ctx, Shape out, int... candidates) {
+        DType type = ctx.tensor(0).dtype();
+        if (type != DType.FLOAT) {
+            return ctx.allocate(type, out);
+        }
+        for (int i : candidates) {
+            Tensor t = ctx.tensor(i);
+            if (t.dtype() == DType.FLOAT && t.shape().equals(out) && t.isHost() && !sharedWithAnother(ctx, i) && ctx.mayOverwriteInput(i)) {
+                return t;
+            }
+        }
+        return ctx.allocateUninitialized(type, out);
+    }
+
+    private static boolean sharedWithAnother(KernelContext ctx, int i) {
+        Object data = ctx.tensor(i).data();
+        for (int j = 0; j < ctx.inputCount(); j++) {
+            if (j != i && ctx.hasInput(j) && ctx.tensor(j).data() == data) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Throws naming the inputs unless both have one element type the op is defined on. */

@@ -28,7 +28,8 @@ final class UnaryKernel implements Kernel {
     @Override
     public void execute(KernelContext ctx) {
         Tensor x = ctx.tensor(0);
-        Tensor y = ctx.allocate(x.dtype(), x.shape());
+        // UnaryFunction.floats may write the array it reads
+        Tensor y = BinaryKernel.output(ctx, x.shape(), 0);
         apply(x, y);
         ctx.setOutput(0, y);
     }

@@ -50,7 +50,8 @@ final class VariadicKernel implements Kernel {
             return;
         }
         Shape out = BroadcastPlan.of(shapes).outputShape();
-        Tensor y = ctx.allocate(first.dtype(), out);
+        // only the first two inputs may become the accumulator: a later one would be overwritten before it is read
+        Tensor y = BinaryKernel.output(ctx, out, 0, 1);
         BinaryKernel.apply(op, BroadcastPlan.into(out, shapes[0], shapes[1]), first, ctx.tensor(1), y, execution);
         for (int i = 2; i < n; i++) {
             BinaryKernel.apply(op, BroadcastPlan.into(out, out, shapes[i]), y, ctx.tensor(i), y, execution);

@@ -10,7 +10,8 @@ import java.util.SplittableRandom;
 /**
  * Not a test: products of operands that change every call (training: activations times gradients, with the
  * transposes of a backward pass), {@link SimdProducts} packing per call against {@code Blas.sgemm}, alternating
- * in one JVM on one thread (thread CPU time). Prints the median of each per shape. Run with
+ * in one JVM on one thread (thread CPU time), or with a thread count as the argument on that many threads (wall
+ * time). Prints the median of each per shape. Run with
  * {@code --add-modules jdk.incubator.vector}; see docs/performance.md.
  */
 public final class ProductsBench {
@@ -20,8 +21,10 @@ public final class ProductsBench {
             {1024, 384, 1536, 0, 1}, {384, 1536, 1024, 1, 0}, {128, 128, 32, 0, 1}, {128, 32, 128, 0, 0}, {32, 32, 128, 1, 0},
             {256, 1024, 784, 0, 0}, {16, 64, 64, 0, 0}};
         SplittableRandom random = new SplittableRandom(1);
-        System.out.println("simd " + Simd.describe() + ", one thread, thread CPU time");
-        try (CpuExecution one = new CpuExecution(1)) {
+        int threads = args.length > 0 ? Integer.parseInt(args[0]) : 1;
+        boolean wall = threads > 1;
+        System.out.println("simd " + Simd.describe() + ", " + threads + " thread(s), " + (wall ? "wall time" : "thread CPU time"));
+        try (CpuExecution one = new CpuExecution(threads)) {
             for (int[] s : shapes) {
                 int m = s[0];
                 int n = s[1];
@@ -37,15 +40,15 @@ public final class ProductsBench {
                 double[] ts = new double[11];
                 double[] tb2 = new double[11];
                 for (int round = -4; round < 11; round++) {
-                    long t0 = cpu();
+                    long t0 = wall ? System.nanoTime() : cpu();
                     for (int r = 0; r < reps; r++) {
                         SimdProducts.multiply(one, ta, tb, m, n, k, a, 0, lda, b, 0, ldb, c, 0, n, null);
                     }
-                    long t1 = cpu();
+                    long t1 = wall ? System.nanoTime() : cpu();
                     for (int r = 0; r < reps; r++) {
                         Blas.sgemm(one, ta, tb, m, n, k, 1f, Blas.Floats.of(a, 0, lda), Blas.Floats.of(b, 0, ldb), c, 0, n);
                     }
-                    long t2 = cpu();
+                    long t2 = wall ? System.nanoTime() : cpu();
                     if (round >= 0) {
                         ts[round] = (t1 - t0) / 1e6 / reps;
                         tb2[round] = (t2 - t1) / 1e6 / reps;
