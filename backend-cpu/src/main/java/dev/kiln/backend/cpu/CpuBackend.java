@@ -8,8 +8,6 @@ import dev.kiln.api.spi.Kernel;
 import dev.kiln.api.spi.KernelRequest;
 import dev.kiln.api.spi.NodeQuery;
 import dev.kiln.api.tensor.Tensor;
-import dev.kiln.backend.cpu.simd.Simd;
-import dev.kiln.backend.cpu.simd.SimdWarmUp;
 
 /**
  * A created CPU backend: kernels from the registry, a recycling host allocator, one thread pool, and the
@@ -31,10 +29,6 @@ public final class CpuBackend implements Backend {
     public CpuBackend(BackendContext context, CpuKernelRegistry registry) {
         this.registry = registry;
         this.execution = new CpuExecution(context.threads(), spinMicros(context));
-        if (Simd.enabled()) {
-            // compiles the Vector API kernels on tiny inputs while the session is still being built
-            SimdWarmUp.start();
-        }
     }
 
     /** Backend option {@value #SPIN_OPTION}, else {@link CpuExecution#defaultSpinMicros()}. */

@@ -124,9 +124,6 @@ final class BenchCommand implements Callable<Integer> {
         if (compareOrt || profile) {
             // the plain form stays one line (median and p90) for scripts
             out.println("cpu simd kernels: " + dev.kiln.backend.cpu.simd.Simd.describe());
-            if (dev.kiln.backend.cpu.simd.Simd.enabled()) {
-                out.println("simd warm-up: " + dev.kiln.backend.cpu.simd.SimdWarmUp.report());
-            }
         }
         if (compareOrt) {
             out.println(String.format(Locale.ROOT, "%s, %d threads, %d runs", w.name(), options.threads(), runs));

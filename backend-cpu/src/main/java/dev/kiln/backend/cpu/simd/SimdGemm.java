@@ -9,11 +9,12 @@ import jdk.incubator.vector.VectorSpecies;
  * Float GEMM on Java heap arrays with the Vector API: {@code c = a * b}, a an m x k row-major matrix, b a
  * {@link PackedPanels} (k x n), c m x n row-major; the previous contents of c are ignored.
  *
- * <p>The micro-kernel (shared with {@link SimdTapGemm}) keeps an {@value #MR} x {@code 3 * lanes} block of c in
- * vector registers and, for each step along k, broadcasts one element of each of its a rows against three vector
- * loads of the panel: no copies of a or c, and b packed once. Blocking: rows in blocks of at most {@value #MC} (as many as a multiple of the thread
- * count, differing by one tile at most), k in blocks of at most {@value #KC} (a panel's slice stays in L1/L2 while
- * the block's rows go past it). Work is split over (row block, panel group) units on the backend's
+ * <p>The micro-kernel keeps an {@value #MR} x {@code 3 * lanes} block of c in vector registers and, for each step
+ * along k, broadcasts one element of each of its a rows against three vector loads of the panel: no copies of a
+ * or c, and b packed once. ({@link SimdTapGemm} has the same tile with its operand rows found through a table;
+ * here panel rows are at {@code bOff + kk * NR}, which lets C2 drop the bounds checks from the loop.) Blocking: rows
+ * in blocks of at most {@value #MC} (as many as a multiple of the thread count, differing by one tile at most), k
+ * in blocks of at most {@value #KC} (a panel's slice stays in L1/L2 while the block's rows go past it). Work is split over (row block, panel group) units on the backend's
  * {@link CpuExecution}; each unit runs {@code epilogue} over its finished rows and columns.
  *
  * <p>Only load after {@link Simd#enabled()} returned true. Safe to call from several threads on disjoint outputs.
@@ -33,17 +34,6 @@ public final class SimdGemm {
     static final int KC = 384;
 
     private static final ThreadLocal<Edge> EDGE = ThreadLocal.withInitial(Edge::new);
-    /**
-     * Where row kk of a k block starts within a panel: the packed panels are read through {@link SimdTapGemm}'s
-     * register tile, whose operand rows are at offsets from a table (tap windows there, panel rows here).
-     */
-    private static final int[] PANEL_ROWS = new int[KC];
-
-    static {
-        for (int kk = 0; kk < KC; kk++) {
-            PANEL_ROWS[kk] = kk * NR;
-        }
-    }
 
     private SimdGemm() {
     }
@@ -74,7 +64,6 @@ public final class SimdGemm {
         if (b.width() != NR) {
             throw new IllegalArgumentException("panels packed " + b.width() + " wide; this kernel needs " + NR);
         }
-        SimdWarmUp.awaitGemm();
         if (m == 0 || n == 0) {
             return;
         }
@@ -144,7 +133,7 @@ public final class SimdGemm {
                     int ai = aOff + i * lda + k0;
                     int ci = cOff + i * ldc + col0;
                     if (r == MR && cols == NR) {
-                        SimdTapGemm.tile8(a, ai, lda, PANEL_ROWS, 0, kLen, bp, bOff, c, ci, ldc, accumulate);
+                        tile8(a, ai, lda, bp, bOff, kLen, c, ci, ldc, accumulate);
                     } else {
                         edge(a, ai, lda, r, bp, bOff, kLen, c, ci, ldc, cols, accumulate);
                     }
@@ -179,7 +168,7 @@ public final class SimdGemm {
                 System.arraycopy(c, cOff + i * ldc, t, i * NR, cols);
             }
         }
-        SimdTapGemm.tile8(src, srcOff, srcLd, PANEL_ROWS, 0, kLen, bp, bOff, t, 0, NR, accumulate);
+        tile8(src, srcOff, srcLd, bp, bOff, kLen, t, 0, NR, accumulate);
         for (int i = 0; i < rows; i++) {
             System.arraycopy(t, i * NR, c, cOff + i * ldc, cols);
         }
@@ -201,8 +190,109 @@ public final class SimdGemm {
         }
     }
 
-    /** One 8 x k x panel-width product for {@link SimdWarmUp}: a holds 8 rows of 3 elements, b 3 panel rows. */
-    static void warmTile(float[] a, float[] b, float[] c, int k, boolean accumulate) {
-        SimdTapGemm.tile8(a, 0, 3, PANEL_ROWS, 0, k, b, 0, c, 0, NR, accumulate);
+    /** Eight rows of a times one panel slice: the 8 x NR block of c kept in 24 vector registers. */
+    private static void tile8(float[] a, int a0, int lda, float[] bp, int bOff, int kLen, float[] c, int cOff,
+                              int ldc, boolean accumulate) {
+        int o0 = cOff + 0 * ldc;
+        int o1 = cOff + 1 * ldc;
+        int o2 = cOff + 2 * ldc;
+        int o3 = cOff + 3 * ldc;
+        int o4 = cOff + 4 * ldc;
+        int o5 = cOff + 5 * ldc;
+        int o6 = cOff + 6 * ldc;
+        int o7 = cOff + 7 * ldc;
+        FloatVector c00 = accumulate ? FloatVector.fromArray(F, c, o0) : FloatVector.zero(F);
+        FloatVector c01 = accumulate ? FloatVector.fromArray(F, c, o0 + L) : FloatVector.zero(F);
+        FloatVector c02 = accumulate ? FloatVector.fromArray(F, c, o0 + 2 * L) : FloatVector.zero(F);
+        FloatVector c10 = accumulate ? FloatVector.fromArray(F, c, o1) : FloatVector.zero(F);
+        FloatVector c11 = accumulate ? FloatVector.fromArray(F, c, o1 + L) : FloatVector.zero(F);
+        FloatVector c12 = accumulate ? FloatVector.fromArray(F, c, o1 + 2 * L) : FloatVector.zero(F);
+        FloatVector c20 = accumulate ? FloatVector.fromArray(F, c, o2) : FloatVector.zero(F);
+        FloatVector c21 = accumulate ? FloatVector.fromArray(F, c, o2 + L) : FloatVector.zero(F);
+        FloatVector c22 = accumulate ? FloatVector.fromArray(F, c, o2 + 2 * L) : FloatVector.zero(F);
+        FloatVector c30 = accumulate ? FloatVector.fromArray(F, c, o3) : FloatVector.zero(F);
+        FloatVector c31 = accumulate ? FloatVector.fromArray(F, c, o3 + L) : FloatVector.zero(F);
+        FloatVector c32 = accumulate ? FloatVector.fromArray(F, c, o3 + 2 * L) : FloatVector.zero(F);
+        FloatVector c40 = accumulate ? FloatVector.fromArray(F, c, o4) : FloatVector.zero(F);
+        FloatVector c41 = accumulate ? FloatVector.fromArray(F, c, o4 + L) : FloatVector.zero(F);
+        FloatVector c42 = accumulate ? FloatVector.fromArray(F, c, o4 + 2 * L) : FloatVector.zero(F);
+        FloatVector c50 = accumulate ? FloatVector.fromArray(F, c, o5) : FloatVector.zero(F);
+        FloatVector c51 = accumulate ? FloatVector.fromArray(F, c, o5 + L) : FloatVector.zero(F);
+        FloatVector c52 = accumulate ? FloatVector.fromArray(F, c, o5 + 2 * L) : FloatVector.zero(F);
+        FloatVector c60 = accumulate ? FloatVector.fromArray(F, c, o6) : FloatVector.zero(F);
+        FloatVector c61 = accumulate ? FloatVector.fromArray(F, c, o6 + L) : FloatVector.zero(F);
+        FloatVector c62 = accumulate ? FloatVector.fromArray(F, c, o6 + 2 * L) : FloatVector.zero(F);
+        FloatVector c70 = accumulate ? FloatVector.fromArray(F, c, o7) : FloatVector.zero(F);
+        FloatVector c71 = accumulate ? FloatVector.fromArray(F, c, o7 + L) : FloatVector.zero(F);
+        FloatVector c72 = accumulate ? FloatVector.fromArray(F, c, o7 + 2 * L) : FloatVector.zero(F);
+        int a1 = a0 + 1 * lda;
+        int a2 = a0 + 2 * lda;
+        int a3 = a0 + 3 * lda;
+        int a4 = a0 + 4 * lda;
+        int a5 = a0 + 5 * lda;
+        int a6 = a0 + 6 * lda;
+        int a7 = a0 + 7 * lda;
+        for (int kk = 0; kk < kLen; kk++) {
+            int bo = bOff + kk * NR;
+            FloatVector b0 = FloatVector.fromArray(F, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(F, bp, bo + L);
+            FloatVector b2 = FloatVector.fromArray(F, bp, bo + 2 * L);
+            FloatVector x0 = FloatVector.broadcast(F, a[a0 + kk]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            c02 = x0.fma(b2, c02);
+            FloatVector x1 = FloatVector.broadcast(F, a[a1 + kk]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            c12 = x1.fma(b2, c12);
+            FloatVector x2 = FloatVector.broadcast(F, a[a2 + kk]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            c22 = x2.fma(b2, c22);
+            FloatVector x3 = FloatVector.broadcast(F, a[a3 + kk]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            c32 = x3.fma(b2, c32);
+            FloatVector x4 = FloatVector.broadcast(F, a[a4 + kk]);
+            c40 = x4.fma(b0, c40);
+            c41 = x4.fma(b1, c41);
+            c42 = x4.fma(b2, c42);
+            FloatVector x5 = FloatVector.broadcast(F, a[a5 + kk]);
+            c50 = x5.fma(b0, c50);
+            c51 = x5.fma(b1, c51);
+            c52 = x5.fma(b2, c52);
+            FloatVector x6 = FloatVector.broadcast(F, a[a6 + kk]);
+            c60 = x6.fma(b0, c60);
+            c61 = x6.fma(b1, c61);
+            c62 = x6.fma(b2, c62);
+            FloatVector x7 = FloatVector.broadcast(F, a[a7 + kk]);
+            c70 = x7.fma(b0, c70);
+            c71 = x7.fma(b1, c71);
+            c72 = x7.fma(b2, c72);
+        }
+        c00.intoArray(c, o0);
+        c01.intoArray(c, o0 + L);
+        c02.intoArray(c, o0 + 2 * L);
+        c10.intoArray(c, o1);
+        c11.intoArray(c, o1 + L);
+        c12.intoArray(c, o1 + 2 * L);
+        c20.intoArray(c, o2);
+        c21.intoArray(c, o2 + L);
+        c22.intoArray(c, o2 + 2 * L);
+        c30.intoArray(c, o3);
+        c31.intoArray(c, o3 + L);
+        c32.intoArray(c, o3 + 2 * L);
+        c40.intoArray(c, o4);
+        c41.intoArray(c, o4 + L);
+        c42.intoArray(c, o4 + 2 * L);
+        c50.intoArray(c, o5);
+        c51.intoArray(c, o5 + L);
+        c52.intoArray(c, o5 + 2 * L);
+        c60.intoArray(c, o6);
+        c61.intoArray(c, o6 + L);
+        c62.intoArray(c, o6 + 2 * L);
+        c70.intoArray(c, o7);
+        c71.intoArray(c, o7 + L);
+        c72.intoArray(c, o7 + 2 * L);
     }
 }

@@ -185,7 +185,6 @@ public final class SimdTapGemm {
 
     /**
      * Eight rows of a times the tap windows {@code [k0, k0 + kLen)} at column xq: the 8 x NR block of c in 24 registers.
-     * Also {@link SimdGemm}'s micro-kernel, with a table of panel-row offsets as its taps.
      */
     static void tile8(float[] a, int a0, int lda, int[] taps, int k0, int kLen, float[] x, int xq, float[] c,
                               int cOff, int ldc, boolean accumulate) {
@@ -391,15 +390,5 @@ public final class SimdTapGemm {
         c51.intoArray(c, o5 + 1 * L);
         c52.intoArray(c, o5 + 2 * L);
         c53.intoArray(c, o5 + 3 * L);
-    }
-
-    /** Width of the wide tile, for {@link SimdWarmUp}. */
-    static int wideTileWidth() {
-        return NR_WIDE;
-    }
-
-    /** One 6 x k x 4-vector product for {@link SimdWarmUp}: a holds 6 rows of 3 elements, c 6 rows of the tile's width. */
-    static void warmWideTile(float[] a, int[] taps, float[] x, float[] c, int k, boolean accumulate) {
-        tile6x4(a, 0, 3, taps, 0, k, x, 0, c, 0, NR_WIDE, accumulate);
     }
 }
