@@ -1,5 +1,7 @@
 package dev.kiln.backend.cpu.kernels.linalg;
 
+import static dev.kiln.backend.cpu.kernels.linalg.ProductChecks.assertClose;
+import static dev.kiln.backend.cpu.kernels.linalg.ProductChecks.paths;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.kiln.api.ir.Graph;
@@ -16,8 +18,6 @@ import dev.kiln.backend.cpu.simd.SimdGemm;
 import dev.kiln.backend.cpu.testing.KernelHarness;
 import dev.kiln.testing.OrtReference;
 import dev.kiln.testing.RandomTensors;
-import dev.kiln.testing.TensorAssert;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -39,9 +39,6 @@ class ConstantWeightOrtTest {
     }
 
     /** The two code paths: the SIMD GEMM where this JVM has it, and OpenBLAS. */
-    private static List<Boolean> paths() {
-        return Simd.enabled() ? List.of(true, false) : List.of(false);
-    }
 
     private static CpuExecution execution() {
         return KernelHarness.backend().execution();
@@ -119,33 +116,14 @@ class ConstantWeightOrtTest {
     @Test
     void gemmTransposesAlphaBetaAndBiasShapes() {
         int m = 101;
-        int k = 410;
         int n = 70;
-        long[][] biasShapes = {null, {n}, {m, n}, {m, 1}, {1}};
-        for (int transA = 0; transA <= 1; transA++) {
-            for (int transB = 0; transB <= 1; transB++) {
-                for (long[] biasShape : biasShapes) {
-                    Tensor a = transA == 1 ? random(k, m) : random(m, k);
-                    Tensor w = transB == 1 ? random(n, k) : random(k, n);
-                    List<Tensor> inputs = new ArrayList<>(List.of(a, w));
-                    Node.Builder nb = Node.builder("Gemm").output("Y").attr("transA", (long) transA).attr("transB", (long) transB)
-                            .attr("alpha", 0.7f).attr("beta", 1.3f);
-                    if (biasShape == null) {
-                        nb.inputs("A", "B");
-                    } else {
-                        nb.inputs("A", "B", "C");
-                        inputs.add(random(biasShape));
-                    }
-                    Node node = nb.build();
-                    Tensor ort = OrtReference.runNode(node, OPSET, inputs, List.of(DType.FLOAT)).get(0);
+        ProductChecks.eachGemm(OPSET, m, 410, n, new long[][] {null, {n}, {m, n}, {m, 1}, {1}}, this::random,
+                (node, b, inputs, ort, what) -> {
                     for (boolean simd : paths()) {
-                        Kernel kernel = new GemmKernel(request(node, w), execution(), simd);
-                        assertClose(ort, KernelHarness.executeOne(kernel, node, OPSET, inputs), "Gemm transA=" + transA
-                                + " transB=" + transB + " C=" + Arrays.toString(biasShape) + " simd=" + simd);
+                        Kernel kernel = new GemmKernel(request(node, b), execution(), simd);
+                        assertClose(ort, KernelHarness.executeOne(kernel, node, OPSET, inputs), what + " simd=" + simd);
                     }
-                }
-            }
-        }
+                });
     }
 
     @Test
@@ -163,12 +141,5 @@ class ConstantWeightOrtTest {
 
     private static KernelRequest request(Node node, Tensor constantB) {
         return new KernelRequest(node, OPSET, null, null, Map.of(1, constantB));
-    }
-
-    private static void assertClose(Tensor expected, Tensor actual, String what) {
-        String d = TensorAssert.difference(expected, actual, 1e-4, 1e-4);
-        if (d != null) {
-            throw new AssertionError(what + ": " + d);
-        }
     }
 }
