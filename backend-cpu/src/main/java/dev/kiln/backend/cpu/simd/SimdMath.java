@@ -139,23 +139,6 @@ public final class SimdMath {
     }
 
     /**
-     * Softmax numerators down one column vector of a row-major matrix (one softmax per lane):
-     * {@code a[x + j * stride + l] = e^(a[x + j * stride + l] - shift[x + l])} for j in {@code [0, rows)} and
-     * l in {@code [0, lanes())}, flushed below 2^-64 as in {@link #expShifted}; the lane-wise sums go to
-     * {@code sum[x, x + lanes())}. Each shift must be at least every value of its column.
-     */
-    public static void expShiftedColumns(float[] a, int x, int stride, int rows, float[] shift, float[] sum) {
-        FloatVector s = FloatVector.fromArray(F, shift, x);
-        FloatVector acc = FloatVector.zero(F);
-        for (int j = 0, i = x; j < rows; j++, i += stride) {
-            FloatVector e = expShifted(FloatVector.fromArray(F, a, i), s);
-            e.intoArray(a, i);
-            acc = acc.add(e);
-        }
-        acc.intoArray(sum, x);
-    }
-
-    /**
      * {@code y[yOff + i] = e^(x[xOff + i] - shift)} by {@link #exp(FloatVector)} (full range, nothing flushed),
      * returning the sum of the written values; y may be x (same offsets). For softmax rows with shift their maximum.
      */

@@ -122,55 +122,6 @@ class SimdMathTest {
     }
 
     @Test
-    void softmaxColumnsAgreeWithThePlainFormula() {
-        // one softmax per lane down the rows of a [rows][cols] matrix, at column offset x; the other columns untouched
-        Random random = new Random(5);
-        int lanes = SimdMath.lanes();
-        int cols = 3 * lanes;
-        int x = lanes;
-        for (int rows : new int[] {1, 5, 128}) {
-            float[] a = new float[rows * cols];
-            for (int i = 0; i < a.length; i++) {
-                a[i] = random.nextFloat() * 40 - 30;
-            }
-            // a masked score (weight 0) in one column
-            if (rows > 1) {
-                a[x + 2] = Float.NEGATIVE_INFINITY;
-            }
-            float[] before = a.clone();
-            float[] shift = new float[cols];
-            for (int l = 0; l < cols; l++) {
-                shift[l] = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < rows; j++) {
-                    shift[l] = Math.max(shift[l], a[j * cols + l]);
-                }
-            }
-            float[] sum = new float[cols];
-            SimdMath.expShiftedColumns(a, x, cols, rows, shift, sum);
-            for (int l = 0; l < cols; l++) {
-                boolean inside = l >= x && l < x + lanes;
-                double want = 0;
-                for (int j = 0; j < rows; j++) {
-                    int i = j * cols + l;
-                    if (!inside) {
-                        assertEquals(before[i], a[i], "rows " + rows + " column " + l + " must stay as it was");
-                        continue;
-                    }
-                    double e = Math.exp(before[i] - shift[l]);
-                    double expect = e < 0x1p-64 ? 0 : e;
-                    assertEquals(expect, a[i], Math.max(e * 3e-7, 0x1p-64), "rows " + rows + " column " + l + " row " + j);
-                    want += expect;
-                }
-                if (inside) {
-                    assertEquals(want, sum[l], want * 1e-6, "rows " + rows + " column " + l);
-                } else {
-                    assertEquals(0f, sum[l]);
-                }
-            }
-        }
-    }
-
-    @Test
     void scaleMultipliesEveryElementOfTheRange() {
         float[] a = new float[37];
         for (int i = 0; i < a.length; i++) {
