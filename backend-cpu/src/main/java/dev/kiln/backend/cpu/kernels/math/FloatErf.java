@@ -13,13 +13,13 @@ import dev.kiln.backend.cpu.util.FloatMath;
  */
 final class FloatErf {
     static final float SPLIT = 0.875f;
-    private static final float TOP = 4f;
-    private static final float MID = (SPLIT + TOP) / 2;
-    private static final float INV_HALF_WIDTH = 2 / (TOP - SPLIT);
-    /** Maclaurin coefficients of erf(x)/x in powers of x^2. */
-    private static final float[] SERIES = maclaurin(11);
-    /** Chebyshev coefficients of erfc(x) e^(x^2) on [SPLIT, TOP]. */
-    private static final float[] CHEB = chebyshev(14);
+    static final float TOP = 4f;
+    static final float MID = (SPLIT + TOP) / 2;
+    static final float INV_HALF_WIDTH = 2 / (TOP - SPLIT);
+    /** Maclaurin coefficients of erf(x)/x in powers of x^2 (also used by {@link SimdErf}; never written). */
+    static final float[] SERIES = maclaurin(11);
+    /** Chebyshev coefficients of erfc(x) e^(x^2) on [SPLIT, TOP] (also used by {@link SimdErf}; never written). */
+    static final float[] CHEB = chebyshev(14);
 
     private FloatErf() {
     }

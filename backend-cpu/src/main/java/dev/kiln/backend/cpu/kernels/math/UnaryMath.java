@@ -1,9 +1,15 @@
 package dev.kiln.backend.cpu.kernels.math;
 
+import dev.kiln.backend.cpu.simd.Simd;
+import dev.kiln.backend.cpu.simd.SimdMath;
 import dev.kiln.backend.cpu.util.FloatBlocks;
 import dev.kiln.backend.cpu.util.FloatMath;
 
-/** The unary math ops without attributes, one row each: the float32 loop and the double (and integer) form. */
+/**
+ * The unary math ops without attributes, one row each: the float32 loop and the double (and integer) form. Exp
+ * and Erf run their float32 loop on the Vector API ({@link SimdMath#exp}, {@link SimdErf}) where
+ * {@link Simd#enabled()}, else on the blocks C2 vectorizes.
+ */
 enum UnaryMath implements UnaryFunction {
     ABS("Abs", 1) {
         @Override
@@ -153,7 +159,11 @@ enum UnaryMath implements UnaryFunction {
     EXP("Exp", 8) {
         @Override
         public void floats(float[] x, float[] y, int from, int to) {
-            FloatBlocks.map(x, y, from, to, (in, out, s, n) -> FloatMath.exp(in, out, s[0], n));
+            if (Simd.enabled()) {
+                SimdMath.exp(x, from, y, from, to - from);
+            } else {
+                FloatBlocks.map(x, y, from, to, (in, out, s, n) -> FloatMath.exp(in, out, s[0], n));
+            }
         }
 
         @Override
@@ -320,7 +330,11 @@ enum UnaryMath implements UnaryFunction {
     ERF("Erf", 8) {
         @Override
         public void floats(float[] x, float[] y, int from, int to) {
-            FloatBlocks.map(x, y, from, to, (in, out, s, n) -> FloatErf.erf(in, 1f, out, s, n));
+            if (Simd.enabled()) {
+                SimdErf.erf(x, y, from, to - from);
+            } else {
+                FloatBlocks.map(x, y, from, to, (in, out, s, n) -> FloatErf.erf(in, 1f, out, s, n));
+            }
         }
 
         @Override

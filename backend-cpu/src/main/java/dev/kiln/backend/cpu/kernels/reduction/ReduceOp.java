@@ -46,6 +46,11 @@ public enum ReduceOp {
         return finish == Finish.NONE && map != Map.EXP;
     }
 
+    /** True when reducing a single element gives that element back unchanged (sum, mean, max, min, product). */
+    boolean identityOnOneElement() {
+        return map == Map.NONE && (finish == Finish.NONE || finish == Finish.MEAN);
+    }
+
     double identity() {
         return switch (combine) {
             case SUM -> 0;

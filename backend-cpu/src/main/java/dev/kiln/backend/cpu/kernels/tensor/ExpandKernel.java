@@ -29,7 +29,8 @@ public final class ExpandKernel implements Kernel {
             throw new InvalidInputException("input 'shape' " + Arrays.toString(target) + " cannot broadcast input " + x.describe()
                     + ": " + e.getMessage());
         }
-        Tensor y = ctx.allocate(x.dtype(), Args.outputShape(out, "input 'shape' " + Arrays.toString(target)));
+        // the broadcast copy writes every element
+        Tensor y = ctx.allocateUninitialized(x.dtype(), Args.outputShape(out, "input 'shape' " + Arrays.toString(target)));
         broadcast(x, y, execution);
         ctx.setOutput(0, y);
     }

@@ -41,7 +41,8 @@ public final class TransposeKernel implements Kernel {
         for (int i = 0; i < rank; i++) {
             shape[i] = outDims[i];
         }
-        Tensor y = ctx.allocate(x.dtype(), Shape.of(shape));
+        // a permutation writes every element once: no clearing pass first
+        Tensor y = ctx.allocateUninitialized(x.dtype(), Shape.of(shape));
         StridedCopy.copy(x.data(), 0, srcStrides, y.data(), 0, outDims, execution);
         ctx.setOutput(0, y);
     }

@@ -48,6 +48,38 @@ class ReduceKernelTest {
         assertArrayEquals(X.floatData(), reduce("ReduceMean", X, null, 0, 1).floatData());
     }
 
+    /** Sum, mean, max, min and product of one element are that element: the kernel returns the input viewed, bit for bit. */
+    @Test
+    void reductionsOverNothingReturnTheInputUnchanged() {
+        Tensor x = Tensor.of(new float[] {1.5f, Float.NaN, -0f, 4, Float.POSITIVE_INFINITY, 1e-30f}, 2, 1, 3);
+        for (String op : new String[] {"ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd"}) {
+            Tensor empty = reduce(op, x, new long[0], 1, 1);
+            assertEquals(Shape.of(2, 1, 3), empty.shape(), op);
+            assertArrayEquals(x.floatData(), empty.floatData(), op);
+            Tensor unit = reduce(op, x, new long[] {1}, 0, 0);
+            assertEquals(Shape.of(2, 3), unit.shape(), op);
+            assertArrayEquals(x.floatData(), unit.floatData(), op);
+        }
+        Tensor ints = Tensor.of(new long[] {7, -3, Long.MAX_VALUE}, 1, 3);
+        assertArrayEquals(ints.longData(), reduce("ReduceSum", ints, new long[] {0}, 0, 0).longData());
+        assertEquals(Shape.of(3), reduce("ReduceSum", ints, new long[] {0}, 0, 0).shape());
+    }
+
+    /** Autodiff's broadcast sums whose axes turn out empty at run time, at a MiniLM attention gradient's shape. */
+    @Test
+    void emptyAxesWithNoopMatchOrtAtTrainingShape() {
+        Random r = new Random(5);
+        float[] v = new float[8 * 12 * 128 * 32];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = r.nextFloat() * 2 - 1;
+        }
+        Tensor x = Tensor.of(v, 8, 12, 128, 32);
+        for (String op : new String[] {"ReduceSum", "ReduceMean", "ReduceMax"}) {
+            Node n = Node.builder(op).inputs("x", "a").output("y").attr("keepdims", 1L).attr("noop_with_empty_axes", 1L).build();
+            KernelHarness.assertMatchesOrt(n, 18, 0, 0, x, Tensor.of(new long[0], 0));
+        }
+    }
+
     @Test
     void emptySetGivesTheIdentity() {
         Tensor empty = Tensor.of(new float[0], 2, 0, 4);
