@@ -105,9 +105,10 @@ final class SimdTapConv {
                 int xOff = (image * g.c() + grp * g.cg()) * g.inSize();
                 int yOff = (image * g.m() + grp * g.mg()) * g.outSize();
                 int channel0 = grp * g.mg();
-                // a copy: far cheaper per element than the product's work, so split over threads only when large
-                // (waking the pool costs 30-50 us; ResNet's largest split, 64 x 58 x 58 floats, copies in about that)
-                execution.parallelFor(g.cg(), Math.max(1, channelSize / 16),
+                // a copy, split over the threads from a few thousand floats on: the caller takes chunks at once, a
+                // spinning worker joins within a microsecond, and a parked one is woken for the product that follows
+                // (a serial copy of ResNet's 64 x 58 x 58 floats was long enough for the workers to park)
+                execution.parallelFor(g.cg(), Math.max(1, channelSize),
                         (c0, c1) -> split(x, xOff, a1, a2, used, xp, c0, c1));
                 Blas.Epilogue copyOut = (c, off, row, col0, len) ->
                         copyOut(c, off, col0, len, y, yOff + row * ho * wo, wq, wo, epilogue, channel0 + row);

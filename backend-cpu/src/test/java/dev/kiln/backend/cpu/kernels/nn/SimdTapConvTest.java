@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The two SIMD convolution paths called directly, against ONNX Runtime: {@link SimdTapConv} (phase planes, no
  * im2col) and {@link SimdConv} (im2col into panels), over strides (also unequal and larger than the kernel), pads
  * (asymmetric), dilations, groups, 1-D, 1x1/3x3/5x5/7x7, batch 2, odd sizes, row counts that are not a multiple of
- * the register tile, several k blocks, a bias + residual epilogue, and the one-pass bias + residual + Relu
+ * the register tile, several k blocks, a grid of more column groups than two threads' chunks, a bias + residual epilogue, and the one-pass bias + residual + Relu
  * epilogue ({@link dev.kiln.backend.cpu.simd.SimdConvRows}); one and two threads.
  */
 class SimdTapConvTest {
@@ -56,6 +56,7 @@ class SimdTapConvTest {
         "1, 40, 14, 14, 16, 3, 3, 1 1, 1 1 1 1, 1 1, 1",
         "2, 7, 23, 21, 13, 3, 3, 1 1, 0 1 2 0, 1 1, 1",
         "2, 6, 17, 15, 40, 3, 3, 2 2, 1 1 1 1, 1 1, 1",
+        "1, 4, 60, 60, 20, 3, 3, 1 1, 1 1 1 1, 1 1, 1",
     })
     void bothPathsMatchOrt(int n, int c, int h, int w, int m, int kh, int kw, String strides, String pads, String dilations,
                            int group) {
