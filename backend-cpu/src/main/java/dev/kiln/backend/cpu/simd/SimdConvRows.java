@@ -24,37 +24,19 @@ public final class SimdConvRows {
     /** See the class comment. */
     public static void finish(float[] src, int sOff, float[] y, int yOff, int len, float bias, float[] residual, int rOff,
                               boolean relu) {
-        if (residual == null) {
-            finishNoResidual(src, sOff, y, yOff, len, bias, relu);
-            return;
-        }
         int i = 0;
         FloatVector b = FloatVector.broadcast(F, bias);
+        // residual and relu are the same for the whole loop: the compiler unswitches on them
         for (int bound = len - L; i <= bound; i += L) {
-            FloatVector v = FloatVector.fromArray(F, src, sOff + i).add(b.add(FloatVector.fromArray(F, residual, rOff + i)));
+            FloatVector add = residual == null ? b : b.add(FloatVector.fromArray(F, residual, rOff + i));
+            FloatVector v = FloatVector.fromArray(F, src, sOff + i).add(add);
             if (relu) {
                 v = v.lanewise(VectorOperators.MAX, 0f);
             }
             v.intoArray(y, yOff + i);
         }
         for (; i < len; i++) {
-            float v = src[sOff + i] + (bias + residual[rOff + i]);
-            y[yOff + i] = relu ? Math.max(v, 0f) : v;
-        }
-    }
-
-    private static void finishNoResidual(float[] src, int sOff, float[] y, int yOff, int len, float bias, boolean relu) {
-        int i = 0;
-        FloatVector b = FloatVector.broadcast(F, bias);
-        for (int bound = len - L; i <= bound; i += L) {
-            FloatVector v = FloatVector.fromArray(F, src, sOff + i).add(b);
-            if (relu) {
-                v = v.lanewise(VectorOperators.MAX, 0f);
-            }
-            v.intoArray(y, yOff + i);
-        }
-        for (; i < len; i++) {
-            float v = src[sOff + i] + bias;
+            float v = src[sOff + i] + (residual == null ? bias : bias + residual[rOff + i]);
             y[yOff + i] = relu ? Math.max(v, 0f) : v;
         }
     }
