@@ -99,6 +99,14 @@ public final class SimdTapGemm {
             // units a multiple of the thread count, so that no thread ends with one more than the others
             groups = (groups + threads - 1) / threads * threads;
         }
+        int chunks = 4 * threads;
+        if (threads > 1 && blocks * groups > chunks) {
+            // parallelFor deals the units out in 4 x threads chunks of n * c / chunks: with a unit count that is not a
+            // multiple of that, some chunks hold one unit more (56x56: 10 units in chunks of 1 and 2), and the
+            // thread that takes the last big chunk finishes up to a unit late
+            int units = (blocks * groups + chunks - 1) / chunks * chunks;
+            groups = (units + blocks - 1) / blocks;
+        }
         groups = Math.min(panels, groups);
         int g = groups;
         int b = blocks;

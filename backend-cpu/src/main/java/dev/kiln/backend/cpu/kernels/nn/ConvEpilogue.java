@@ -6,10 +6,23 @@ import dev.kiln.backend.cpu.kernels.math.FloatActivations;
 /**
  * What a float Conv adds after the product, per output element: {@code y = act(y + bias[channel] + residual)}. Each
  * part may be null (absent). The residual has the output's (N x M x spatial) layout and is read at the same index
- * as y. Immutable; {@link #apply} is safe from several threads on disjoint ranges.
+ * as y. {@code relu} says that the activation is Relu (max(v, 0)), so that a vector path may apply it in its own
+ * pass; the activation is set all the same. Immutable; {@link #apply} is safe from several threads on disjoint
+ * ranges.
  */
-record ConvEpilogue(float[] bias, float[] residual, FloatActivations.InPlace activation) {
+record ConvEpilogue(float[] bias, float[] residual, FloatActivations.InPlace activation, boolean relu) {
     static final ConvEpilogue NONE = new ConvEpilogue(null, null, null);
+
+    ConvEpilogue {
+        if (relu && activation == null) {
+            throw new IllegalArgumentException("a Relu epilogue needs its activation");
+        }
+    }
+
+    /** An epilogue whose activation (if any) is not known to be Relu. */
+    ConvEpilogue(float[] bias, float[] residual, FloatActivations.InPlace activation) {
+        this(bias, residual, activation, false);
+    }
 
     boolean isEmpty() {
         return bias == null && residual == null && activation == null;

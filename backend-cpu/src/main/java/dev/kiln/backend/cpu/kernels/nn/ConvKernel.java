@@ -100,13 +100,16 @@ final class ConvKernel implements Kernel {
         }
         ConvPlan p = plan(x.dims(), w.dims());
         Window win = p.window();
-        Tensor y = ctx.allocate(x.dtype(), Shape.of(outputDims(x.dims(), w.dims())));
         Geometry g = new Geometry(n, c, m, group, win.inSize(), win.outSize(), win.kernelSize());
+        boolean simdPath = simd && TensorArrays.computesInFloat(x.dtype()) && !(g.cg == 1 && g.group > 1) && g.cg * g.taps <= SIMD_MAX_K;
+        // the SIMD paths write every element of Y: clearing a recycled array first would be a serial pass for nothing
+        Shape yShape = Shape.of(outputDims(x.dims(), w.dims()));
+        Tensor y = simdPath ? ctx.allocateUninitialized(x.dtype(), yShape) : ctx.allocate(x.dtype(), yShape);
         if (TensorArrays.computesInFloat(x.dtype())) {
             float[] out = x.dtype() == DType.FLOAT ? y.floatData() : new float[y.size()];
             ConvEpilogue epilogue = fused != null ? fused : b == null ? ConvEpilogue.NONE
                     : new ConvEpilogue(TensorArrays.floats(b), null, null);
-            if (simd && !(g.cg == 1 && g.group > 1) && g.cg * g.taps <= SIMD_MAX_K) {
+            if (simdPath) {
                 if (SimdTapConv.applies(win)) {
                     SimdTapConv.convolve(g, win, TensorArrays.floats(x), TensorArrays.floats(w), out, epilogue, execution);
                 } else {

@@ -26,6 +26,7 @@ final class FusedConvKernel implements Kernel {
     static final String OP = "FusedConv";
     private final ConvKernel conv;
     private final FloatActivations.InPlace activation;
+    private final boolean relu;
 
     FusedConvKernel(KernelRequest request, CpuExecution execution) {
         this(request, execution, Simd.enabled() && SimdGemm.preferred());
@@ -34,6 +35,7 @@ final class FusedConvKernel implements Kernel {
     /** {@code useSimd} as for {@link ConvKernel}: false keeps the OpenBLAS path. */
     FusedConvKernel(KernelRequest request, CpuExecution execution, boolean useSimd) {
         this.activation = FloatActivations.ofFusedNode(request.node(), request.opsetVersion());
+        this.relu = activation != null && "Relu".equals(request.node().getString("activation", ""));
         this.conv = new ConvKernel(request, execution, useSimd);
     }
 
@@ -50,7 +52,7 @@ final class FusedConvKernel implements Kernel {
         float[] bias = ctx.hasInput(2) ? ctx.tensor(2).floatData() : null;
         boolean sameShape = z == null || residualHasOutputShape(ctx.tensor(0), ctx.tensor(1), z);
         // a residual of the output's shape and the activation join the bias in the conv's epilogue
-        ConvEpilogue epilogue = sameShape ? new ConvEpilogue(bias, z == null ? null : z.floatData(), activation)
+        ConvEpilogue epilogue = sameShape ? new ConvEpilogue(bias, z == null ? null : z.floatData(), activation, relu)
                 : new ConvEpilogue(bias, null, null);
         Tensor y = conv.compute(ctx, epilogue);
         ctx.setOutput(0, sameShape ? y : broadcastSum(ctx, y, z));

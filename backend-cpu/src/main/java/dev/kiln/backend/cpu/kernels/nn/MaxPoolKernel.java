@@ -35,8 +35,9 @@ final class MaxPoolKernel implements Kernel {
                     + "; expected float32, float64, float16, bfloat16, int8 or uint8");
         }
         // the outputs first: an absurd one (huge pads) fails against the run's budget before the plan is built
-        Tensor y = ctx.allocate(type, plans.output(x));
         boolean wantIndices = ctx.outputCount() > 1 && ctx.isOutputRequested(1);
+        // the float values-only pass writes every output (a window with no input tap gets -infinity): no clearing
+        Tensor y = !wantIndices && type != DType.DOUBLE ? ctx.allocateUninitialized(type, plans.output(x)) : ctx.allocate(type, plans.output(x));
         Tensor indices = wantIndices ? ctx.allocate(DType.INT64, y.shape()) : null;
         PoolPlan p = plans.plan(x);
         long[] idx = wantIndices ? indices.longData() : null;

@@ -2,6 +2,7 @@ package dev.kiln.backend.cpu.kernels.nn;
 
 import dev.kiln.backend.cpu.CpuExecution;
 import dev.kiln.backend.cpu.kernels.linalg.Blas;
+import dev.kiln.backend.cpu.simd.SimdConvRows;
 import dev.kiln.backend.cpu.simd.SimdTapGemm;
 
 /**
@@ -104,30 +105,46 @@ final class SimdTapConv {
                 int xOff = (image * g.c() + grp * g.cg()) * g.inSize();
                 int yOff = (image * g.m() + grp * g.mg()) * g.outSize();
                 int channel0 = grp * g.mg();
-                // a copy: far cheaper per element than the product's work, so split over threads only when large
-                // (waking the pool costs 30-50 us; ResNet's largest split, 64 x 58 x 58 floats, copies in about that)
-                execution.parallelFor(g.cg(), Math.max(1, channelSize / 16),
+                // a copy, split over the threads from a few thousand floats on: the caller takes chunks at once, a
+                // spinning worker joins within a microsecond, and a parked one is woken for the product that follows
+                // (a serial copy of ResNet's 64 x 58 x 58 floats was long enough for the workers to park)
+                execution.parallelFor(g.cg(), Math.max(1, channelSize),
                         (c0, c1) -> split(x, xOff, a1, a2, used, xp, c0, c1));
-                Blas.Epilogue copyOut = (c, off, row, col0, len) -> {
-                    int end = col0 + len;
-                    int yRow = yOff + row * ho * wo;
-                    for (int q = col0; q < end; ) {
-                        int oh = q / wq;
-                        int ow = q - oh * wq;
-                        int rowEnd = Math.min(end, oh * wq + wq);
-                        if (ow < wo) {
-                            int run = Math.min(rowEnd, oh * wq + wo) - q;
-                            int dst = yRow + oh * wo + ow;
-                            System.arraycopy(c, off + q - col0, y, dst, run);
-                            if (!epilogue.isEmpty()) {
-                                epilogue.apply(y, dst, channel0 + row, run);
-                            }
-                        }
-                        q = rowEnd;
-                    }
-                };
+                Blas.Epilogue copyOut = (c, off, row, col0, len) ->
+                        copyOut(c, off, col0, len, y, yOff + row * ho * wo, wq, wo, epilogue, channel0 + row);
                 SimdTapGemm.multiply(execution, w, grp * g.mg() * k, k, g.mg(), taps, xp, 0, cols, grid, ldc, copyOut);
             }
+        }
+    }
+
+    /**
+     * The valid positions of grid piece {@code c[off, off + len)} (grid columns from col0, rows wq wide of which the
+     * first wo are valid) into the output plane at yPlane, with the epilogue of {@code channel}: a bias, residual and
+     * Relu epilogue in one vector pass per row, any other activation after a copy.
+     */
+    private static void copyOut(float[] c, int off, int col0, int len, float[] y, int yPlane, int wq, int wo,
+                                ConvEpilogue epilogue, int channel) {
+        boolean fused = !epilogue.isEmpty() && (epilogue.activation() == null || epilogue.relu());
+        float bias = epilogue.bias() == null ? 0f : epilogue.bias()[channel];
+        int end = col0 + len;
+        int oh = col0 / wq;
+        for (int q = col0; q < end; oh++) {
+            int ow = q - oh * wq;
+            int rowEnd = Math.min(end, oh * wq + wq);
+            if (ow < wo) {
+                int run = Math.min(rowEnd, oh * wq + wo) - q;
+                int dst = yPlane + oh * wo + ow;
+                int src = off + q - col0;
+                if (fused) {
+                    SimdConvRows.finish(c, src, y, dst, run, bias, epilogue.residual(), dst, epilogue.relu());
+                } else {
+                    System.arraycopy(c, src, y, dst, run);
+                    if (!epilogue.isEmpty()) {
+                        epilogue.apply(y, dst, channel, run);
+                    }
+                }
+            }
+            q = rowEnd;
         }
     }
 

@@ -9,6 +9,7 @@ import dev.kiln.api.ir.Node;
 import dev.kiln.api.tensor.DType;
 import dev.kiln.api.tensor.Tensor;
 import dev.kiln.backend.cpu.CpuExecution;
+import dev.kiln.backend.cpu.kernels.math.FloatActivations;
 import dev.kiln.backend.cpu.simd.Simd;
 import dev.kiln.testing.OrtReference;
 import dev.kiln.testing.TensorAssert;
@@ -23,7 +24,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The two SIMD convolution paths called directly, against ONNX Runtime: {@link SimdTapConv} (phase planes, no
  * im2col) and {@link SimdConv} (im2col into panels), over strides (also unequal and larger than the kernel), pads
  * (asymmetric), dilations, groups, 1-D, 1x1/3x3/5x5/7x7, batch 2, odd sizes, row counts that are not a multiple of
- * the register tile, several k blocks, and a bias + residual epilogue; one and two threads.
+ * the register tile, several k blocks, a grid of more column groups than two threads' chunks, a bias + residual epilogue, and the one-pass bias + residual + Relu
+ * epilogue ({@link dev.kiln.backend.cpu.simd.SimdConvRows}); one and two threads.
  */
 class SimdTapConvTest {
     private static final double TOL = 1e-4;
@@ -54,6 +56,7 @@ class SimdTapConvTest {
         "1, 40, 14, 14, 16, 3, 3, 1 1, 1 1 1 1, 1 1, 1",
         "2, 7, 23, 21, 13, 3, 3, 1 1, 0 1 2 0, 1 1, 1",
         "2, 6, 17, 15, 40, 3, 3, 2 2, 1 1 1 1, 1 1, 1",
+        "1, 4, 60, 60, 20, 3, 3, 1 1, 1 1 1 1, 1 1, 1",
     })
     void bothPathsMatchOrt(int n, int c, int h, int w, int m, int kh, int kw, String strides, String pads, String dilations,
                            int group) {
@@ -99,6 +102,36 @@ class SimdTapConvTest {
         float[] out = garbage(expected.length);
         SimdTapConv.convolve(g, win, x.floatData(), wt.floatData(), out, new ConvEpilogue(null, z.floatData(), null), TWO);
         assertClose(Tensor.of(expected, y.dims()), out, "1-D conv + residual");
+    }
+
+    @ParameterizedTest(name = "C={0} {1}x{1} M={2} stride={3} residual={4}")
+    @CsvSource({"16, 14, 24, 1, true", "5, 23, 13, 2, true", "8, 9, 17, 1, false", "3, 31, 8, 2, false"})
+    void reluEpilogueInOneVectorPassMatchesOrtAndTheGenericPass(int c, int h, int m, int stride, boolean residual) {
+        assumeTrue(Simd.enabled(), Simd.describe());
+        Random r = new Random(c * 31 + h + m + stride);
+        Node node = Node.builder("Conv").inputs("X", "W", "B").outputs("Y").attr("strides", stride, stride)
+                .attr("pads", 1, 1, 1, 1).build();
+        Tensor x = SimdConvTest.random(r, 2, c, h, h);
+        Tensor wt = SimdConvTest.random(r, m, c, 3, 3);
+        Tensor b = SimdConvTest.random(r, m);
+        Tensor y = ort(node, x, wt, b);
+        float[] z = residual ? SimdConvTest.random(r, y.dims()).floatData() : null;
+        float[] expected = y.floatData().clone();
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = Math.max(0f, expected[i] + (z == null ? 0f : z[i]));
+        }
+        Window win = WindowAttributes.of(node, OPSET).resolve(new int[] {h, h}, new int[] {3, 3});
+        ConvKernel.Geometry g = new ConvKernel.Geometry(2, c, m, 1, win.inSize(), win.outSize(), win.kernelSize());
+        FloatActivations.InPlace relu = FloatActivations.of("Relu", Node.builder("Relu").inputs("X").outputs("Y").build()).orElseThrow();
+        for (CpuExecution ex : List.of(ONE, TWO)) {
+            float[] fused = garbage(expected.length);
+            SimdTapConv.convolve(g, win, x.floatData(), wt.floatData(), fused, new ConvEpilogue(b.floatData(), z, relu, true), ex);
+            assertClose(Tensor.of(expected, y.dims()), fused, "conv + bias + residual + Relu, one pass, threads " + ex.threads());
+            float[] generic = garbage(expected.length);
+            SimdTapConv.convolve(g, win, x.floatData(), wt.floatData(), generic, new ConvEpilogue(b.floatData(), z, relu), ex);
+            // same sums in the same order: the one-pass epilogue must not change a bit
+            org.junit.jupiter.api.Assertions.assertArrayEquals(generic, fused, "one-pass against copy-then-epilogue");
+        }
     }
 
     @Test
