@@ -45,7 +45,7 @@ public interface ModelReader {
     /** Reads a model from a stream, which is read to its end but not closed. */
     default Model read(InputStream in, ModelLoadOptions options) {
         try {
-            return read(in.readAllBytes(), options);
+            return read(StreamBytes.readAll(in), options);
         } catch (IOException e) {
             throw new ModelLoadException("cannot read model stream: " + e.getMessage(), e);
         }

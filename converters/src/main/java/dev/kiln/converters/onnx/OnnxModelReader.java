@@ -13,6 +13,8 @@ import dev.kiln.api.ir.Node;
 import dev.kiln.converters.proto.OnnxProto.ModelProto;
 import dev.kiln.converters.proto.OnnxProto.OperatorSetIdProto;
 import dev.kiln.converters.proto.OnnxProto.StringStringEntryProto;
+import dev.kiln.converters.proto.OnnxProto.ValueInfoProto;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,6 +59,28 @@ public final class OnnxModelReader implements ModelReader {
     @Override
     public Model read(byte[] bytes, ModelLoadOptions options) {
         return read(parse(bytes), options);
+    }
+
+    /**
+     * The names of the main graph's inputs that a caller feeds (those that are not also initializers), in
+     * order, read without converting the graph or decoding any tensor: for callers that only need to know what
+     * to feed before handing the same bytes to a session. ModelLoadException when the bytes are no model.
+     */
+    public static List<String> graphInputNames(byte[] bytes) {
+        ModelProto m = parse(bytes);
+        if (!m.hasGraph()) {
+            throw new ModelLoadException("model has no graph (truncated or malformed protobuf, or not an ONNX model)");
+        }
+        Set<String> initializers = new HashSet<>();
+        m.getGraph().getInitializerList().forEach(t -> initializers.add(t.getName()));
+        m.getGraph().getSparseInitializerList().forEach(t -> initializers.add(t.getValues().getName()));
+        List<String> names = new ArrayList<>();
+        for (ValueInfoProto v : m.getGraph().getInputList()) {
+            if (!initializers.contains(v.getName())) {
+                names.add(v.getName());
+            }
+        }
+        return names;
     }
 
     /** Converts an already parsed model. */

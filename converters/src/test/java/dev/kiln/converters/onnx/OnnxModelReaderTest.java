@@ -120,6 +120,21 @@ class OnnxModelReaderTest {
     }
 
     @Test
+    void graphInputNamesAreTheInputsToFeedWithoutConvertingTheModel() {
+        GraphProto g = graph("names").addInput(value("x", F, 2)).addInput(value("w", F, 2)).addInput(value("z", F, 2))
+                .addInitializer(TensorProtos.toProto(Tensor.of(new float[] {1, 2}, 2), "w"))
+                .addNode(node("Add", List.of("x", "w"), List.of("y0")))
+                .addNode(node("Add", List.of("y0", "z"), List.of("y"))).addOutput(anyShape("y", F)).build();
+        byte[] bytes = model(13, g).toByteArray();
+        List<String> required = reader.read(bytes, ModelLoadOptions.defaults()).graph().requiredInputs().stream()
+                .map(dev.kiln.api.ir.Value::name).toList();
+        assertEquals(List.of("x", "z"), OnnxModelReader.graphInputNames(bytes));
+        assertEquals(required, OnnxModelReader.graphInputNames(bytes));
+        byte[] junk = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x7F, 0x01};
+        assertThrows(ModelLoadException.class, () -> OnnxModelReader.graphInputNames(junk));
+    }
+
+    @Test
     void sparseInitializersAreDensified() {
         SparseTensorProto linear = SparseTensorProto.newBuilder().addDims(2).addDims(3)
                 .setValues(TensorProtos.toProto(Tensor.of(new float[] {5, 7}, 2), "s"))
