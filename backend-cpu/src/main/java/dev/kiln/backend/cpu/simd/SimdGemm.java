@@ -28,6 +28,12 @@ public final class SimdGemm {
     static final int MR = 8;
     /** Largest rows per block. */
     static final int MC = 96;
+    /**
+     * Units of work per thread wanted when there are few row blocks (small m): a worker that joins a split late (a
+     * parked one takes 50-100 us to wake here) then still finds units left, and the threads finish within a
+     * small unit of each other.
+     */
+    private static final int UNITS_PER_THREAD = 4;
     /** Most columns of one unit of work when an epilogue follows: its output block then stays in L2. */
     private static final int UNIT_COLUMNS = 384;
     /** Largest k per block. */
@@ -54,7 +60,8 @@ public final class SimdGemm {
 
     /**
      * {@code c[cOff + i * ldc + j] = sum_kk a[aOff + i * lda + kk] * b(kk, j)} for i < m, j < b.n(), then
-     * {@code epilogue} (may be null) on every finished row piece. {@code execution} may be null to stay on the
+     * {@code epilogue} (may be null) on every finished row piece; a {@link Blas.Epilogue.Bias} has its bias added by
+     * the micro-kernel as it stores the last k block, then its {@code then} runs. {@code execution} may be null to stay on the
      * calling thread.
      */
     public static void multiply(CpuExecution execution, float[] a, int aOff, int lda, int m, PackedPanels b,
@@ -67,14 +74,22 @@ public final class SimdGemm {
         if (m == 0 || n == 0) {
             return;
         }
+        // a bias is added as the tiles store their last k block: no pass over the output for it
+        float[] bias = null;
+        if (epilogue instanceof Blas.Epilogue.Bias b0) {
+            bias = b0.bias();
+            epilogue = b0.then();
+        }
+        Blas.Epilogue rest = epilogue;
+        float[] columnBias = bias;
         int threads = execution == null ? 1 : execution.threads();
         int tiles = (m + MR - 1) / MR;
         int blocks = rowBlocks(m, tiles, threads);
         int panels = b.panels();
-        // enough units for every thread when there are few row blocks (small m: split the columns instead), and
+        // several units for every thread when there are few row blocks (small m: split the columns instead), and
         // columns few enough that a unit's output is still in L2 when its epilogue runs over it
-        int spread = (2 * threads + blocks - 1) / blocks;
-        int narrow = epilogue == null ? 1 : (panels * NR + UNIT_COLUMNS - 1) / UNIT_COLUMNS;
+        int spread = (UNITS_PER_THREAD * threads + blocks - 1) / blocks;
+        int narrow = rest == null ? 1 : (panels * NR + UNIT_COLUMNS - 1) / UNIT_COLUMNS;
         int groups = Math.min(panels, Math.max(1, Math.max(spread, narrow)));
         int units = blocks * groups;
         long costPerUnit = (long) Math.min(m, MC) * n / groups * Math.max(1, k);
@@ -87,12 +102,12 @@ public final class SimdGemm {
                 int rows = Math.min(m, (int) ((long) tiles * (rb + 1) / blocks) * MR) - r0;
                 int p0 = (int) ((long) panels * g / groups);
                 int p1 = (int) ((long) panels * (g + 1) / groups);
-                block(a, aOff + r0 * lda, lda, rows, b, p0, p1, c, cOff + r0 * ldc, ldc);
-                if (epilogue != null) {
+                block(a, aOff + r0 * lda, lda, rows, b, p0, p1, c, cOff + r0 * ldc, ldc, columnBias);
+                if (rest != null) {
                     int col0 = p0 * NR;
                     int cols = Math.min(n, p1 * NR) - col0;
                     for (int i = 0; i < rows; i++) {
-                        epilogue.apply(c, cOff + (r0 + i) * ldc + col0, r0 + i, col0, cols);
+                        rest.apply(c, cOff + (r0 + i) * ldc + col0, r0 + i, col0, cols);
                     }
                 }
             }
@@ -113,9 +128,12 @@ public final class SimdGemm {
         return blocks > 1 && threads > 1 ? Math.min(tiles, (blocks + threads - 1) / threads * threads) : blocks;
     }
 
-    /** Rows {@code [0, rows)} of a (from aOff) times panels {@code [p0, p1)}, into c from cOff. */
+    /**
+     * Rows {@code [0, rows)} of a (from aOff) times panels {@code [p0, p1)}, into c from cOff, plus
+     * {@code bias[col]} (when not null) on each element.
+     */
     private static void block(float[] a, int aOff, int lda, int rows, PackedPanels b, int p0, int p1,
-                              float[] c, int cOff, int ldc) {
+                              float[] c, int cOff, int ldc, float[] bias) {
         int k = b.k();
         int n = b.n();
         float[] bp = b.data();
@@ -124,6 +142,7 @@ public final class SimdGemm {
             int k0 = (int) ((long) k * kb / kBlocks);
             int kLen = (int) ((long) k * (kb + 1) / kBlocks) - k0;
             boolean accumulate = kb > 0;
+            float[] add = kb == kBlocks - 1 ? bias : null;
             for (int p = p0; p < p1; p++) {
                 int col0 = p * NR;
                 int cols = Math.min(NR, n - col0);
@@ -133,9 +152,9 @@ public final class SimdGemm {
                     int ai = aOff + i * lda + k0;
                     int ci = cOff + i * ldc + col0;
                     if (r == MR && cols == NR) {
-                        tile8(a, ai, lda, bp, bOff, kLen, c, ci, ldc, accumulate);
+                        tile8(a, ai, lda, bp, bOff, kLen, c, ci, ldc, accumulate, add, col0);
                     } else {
-                        edge(a, ai, lda, r, bp, bOff, kLen, c, ci, ldc, cols, accumulate);
+                        edge(a, ai, lda, r, bp, bOff, kLen, c, ci, ldc, cols, accumulate, add, col0);
                     }
                 }
             }
@@ -149,7 +168,7 @@ public final class SimdGemm {
      * MR x NR x kLen multiply-adds, and every element is summed in the same order as in a whole tile.
      */
     private static void edge(float[] a, int aOff, int lda, int rows, float[] bp, int bOff, int kLen,
-                             float[] c, int cOff, int ldc, int cols, boolean accumulate) {
+                             float[] c, int cOff, int ldc, int cols, boolean accumulate, float[] bias, int biasOff) {
         Edge e = EDGE.get();
         float[] src = a;
         int srcOff = aOff;
@@ -168,15 +187,25 @@ public final class SimdGemm {
                 System.arraycopy(c, cOff + i * ldc, t, i * NR, cols);
             }
         }
-        tile8(src, srcOff, srcLd, bp, bOff, kLen, t, 0, NR, accumulate);
+        float[] add = bias;
+        int addOff = biasOff;
+        if (bias != null && cols < NR) {
+            // the tile reads NR bias values: pad the last panel's with zeros
+            add = e.bias;
+            System.arraycopy(bias, biasOff, add, 0, cols);
+            java.util.Arrays.fill(add, cols, NR, 0f);
+            addOff = 0;
+        }
+        tile8(src, srcOff, srcLd, bp, bOff, kLen, t, 0, NR, accumulate, add, addOff);
         for (int i = 0; i < rows; i++) {
             System.arraycopy(t, i * NR, c, cOff + i * ldc, cols);
         }
     }
 
-    /** Per-thread scratch of {@link #edge}: one output tile and a zero-padded block of a's rows. */
+    /** Per-thread scratch of {@link #edge}: one output tile, a zero-padded block of a's rows, a padded bias. */
     private static final class Edge {
         final float[] tile = new float[MR * NR];
+        final float[] bias = new float[NR];
         private float[] rows = new float[0];
 
         /** MR rows of kLen floats, rows {@code [used, MR)} zero (the caller copies the first {@code used} in). */
@@ -190,9 +219,12 @@ public final class SimdGemm {
         }
     }
 
-    /** Eight rows of a times one panel slice: the 8 x NR block of c kept in 24 vector registers. */
+    /**
+     * Eight rows of a times one panel slice: the 8 x NR block of c kept in 24 vector registers; {@code bias} (when
+     * not null) from {@code biasOff} added to each row before it is stored.
+     */
     private static void tile8(float[] a, int a0, int lda, float[] bp, int bOff, int kLen, float[] c, int cOff,
-                              int ldc, boolean accumulate) {
+                              int ldc, boolean accumulate, float[] bias, int biasOff) {
         int o0 = cOff + 0 * ldc;
         int o1 = cOff + 1 * ldc;
         int o2 = cOff + 2 * ldc;
@@ -269,6 +301,35 @@ public final class SimdGemm {
             c70 = x7.fma(b0, c70);
             c71 = x7.fma(b1, c71);
             c72 = x7.fma(b2, c72);
+        }
+        if (bias != null) {
+            FloatVector b0 = FloatVector.fromArray(F, bias, biasOff);
+            FloatVector b1 = FloatVector.fromArray(F, bias, biasOff + L);
+            FloatVector b2 = FloatVector.fromArray(F, bias, biasOff + 2 * L);
+            c00 = c00.add(b0);
+            c01 = c01.add(b1);
+            c02 = c02.add(b2);
+            c10 = c10.add(b0);
+            c11 = c11.add(b1);
+            c12 = c12.add(b2);
+            c20 = c20.add(b0);
+            c21 = c21.add(b1);
+            c22 = c22.add(b2);
+            c30 = c30.add(b0);
+            c31 = c31.add(b1);
+            c32 = c32.add(b2);
+            c40 = c40.add(b0);
+            c41 = c41.add(b1);
+            c42 = c42.add(b2);
+            c50 = c50.add(b0);
+            c51 = c51.add(b1);
+            c52 = c52.add(b2);
+            c60 = c60.add(b0);
+            c61 = c61.add(b1);
+            c62 = c62.add(b2);
+            c70 = c70.add(b0);
+            c71 = c71.add(b1);
+            c72 = c72.add(b2);
         }
         c00.intoArray(c, o0);
         c01.intoArray(c, o0 + L);
