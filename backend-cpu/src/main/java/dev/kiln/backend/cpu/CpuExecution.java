@@ -35,6 +35,11 @@ public final class CpuExecution implements AutoCloseable {
     public static final long MIN_COLD_PARALLEL_FLOPS = 20_000_000L;
     /** Fewest floating-point operations of a product that is split ({@link #SPLIT_PROPERTY}). */
     public static final long MIN_PARALLEL_FLOPS = Math.max(1, Long.getLong(SPLIT_PROPERTY, MIN_COLD_PARALLEL_FLOPS));
+    /**
+     * A product declined for having fewer than {@link #MIN_PARALLEL_FLOPS} but at least this fraction of it still
+     * wakes the parked workers, for the next split.
+     */
+    static final int PREWAKE_FRACTION = 4;
     /** Default of {@link #SPIN_PROPERTY}: bridges the short serial stretches between two splits of a run. */
     public static final long DEFAULT_SPIN_MICROS = 50;
     /**
@@ -88,11 +93,21 @@ public final class CpuExecution implements AutoCloseable {
 
     /**
      * Whether a product of {@code flops} floating-point operations should be split over the threads (see
-     * {@link #MIN_PARALLEL_FLOPS}). When it is declined only because the workers are parked, they are woken, so that
-     * the next product of the run finds them spinning.
+     * {@link #MIN_PARALLEL_FLOPS}). When it is declined only because the workers are parked, or for being smaller
+     * than that but at least a quarter of it, parked workers are woken, so that the next product of the run finds
+     * them spinning.
      */
     public boolean splits(long flops) {
-        if (workers == null || flops < MIN_PARALLEL_FLOPS) {
+        if (workers == null) {
+            return false;
+        }
+        if (flops < MIN_PARALLEL_FLOPS) {
+            if (flops >= MIN_PARALLEL_FLOPS / PREWAKE_FRACTION) {
+                // a worker takes about as long to wake here as a product of 20 MFLOP takes; woken now, it is
+                // spinning when the larger product that usually follows splits (docs/performance.md, "GEMM with
+                // constant weights")
+                workers.wakeAll();
+            }
             return false;
         }
         if (flops >= MIN_COLD_PARALLEL_FLOPS || workers.awake()) {
