@@ -120,12 +120,18 @@ public final class SimdGemm {
     }
 
     /**
-     * Row blocks of at most {@value #MC} rows; more than one is rounded up to a multiple of the thread count, so that
-     * no thread is left with one block more than the others.
+     * Row blocks of at most {@value #MC} rows; more than one is rounded up to a multiple of the thread count, and
+     * when there are at least half as many as {@value #UNITS_PER_THREAD} per thread, to a multiple of that many per
+     * thread (the pool's most chunks per split): every chunk then holds the same number of blocks, so that no
+     * thread is left with one block more than the others.
      */
     private static int rowBlocks(int m, int tiles, int threads) {
         int blocks = (m + MC - 1) / MC;
-        return blocks > 1 && threads > 1 ? Math.min(tiles, (blocks + threads - 1) / threads * threads) : blocks;
+        if (blocks <= 1 || threads <= 1) {
+            return blocks;
+        }
+        int step = 2 * blocks >= UNITS_PER_THREAD * threads ? UNITS_PER_THREAD * threads : threads;
+        return Math.min(tiles, (blocks + step - 1) / step * step);
     }
 
     /**

@@ -19,7 +19,8 @@ import java.util.SplittableRandom;
  * gap in microseconds spent on the calling thread before each product (default 0; above the pool's spin time the
  * worker is parked when each split starts, as between the products of a model), and the epilogue of the products:
  * {@code none} (default), {@code bias} (FusedMatMul's bias, added in SimdGemm's tile), {@code biaspass} (the same
- * bias as a pass over each finished row piece), {@code gelu} (bias and GELU, as FusedMatMul's). Run with {@code --add-modules jdk.incubator.vector} and {@code OPENBLAS_CORETYPE=SKYLAKEX}; see
+ * bias as a pass over each finished row piece, as before), {@code gelu} (bias in the tile and GELU, as FusedMatMul's).
+ * Run with {@code --add-modules jdk.incubator.vector} and {@code OPENBLAS_CORETYPE=SKYLAKEX}; see
  * docs/performance.md, "GEMM with constant weights".
  */
 public final class SimdGemmCpuBench {
@@ -69,13 +70,10 @@ public final class SimdGemmCpuBench {
         Blas.Epilogue epilogue = switch (epilogueName) {
             case "bias" -> new Blas.Epilogue.Bias(bias, null);
             case "gelu" -> new Blas.Epilogue.Bias(bias, gelu);
-            case "biaspass" -> (out, off, row, col0, cols) -> {
-                for (int j = 0; j < cols; j++) {
-                    out[off + j] += bias[col0 + j];
-                }
-            };
+            case "biaspass" -> (out, off, row, col0, cols) -> addBias(out, off, bias, col0, cols);
             case "none" -> null;
-            default -> throw new IllegalArgumentException("epilogue: expected none, bias, biaspass or gelu, got " + epilogueName);
+            default -> throw new IllegalArgumentException("epilogue: expected none, bias, biaspass or gelu, got "
+                    + epilogueName);
         };
         double flop = 2.0 * m * n * k;
         int reps = Math.max(3, (int) (4e8 / flop));
@@ -110,9 +108,16 @@ public final class SimdGemmCpuBench {
         double ta = tA[rounds / 2];
         double tb = tB[rounds / 2];
         System.out.println(String.format(Locale.ROOT,
-                "M %5d K %5d N %5d  %s %8.3f ms %6.1f GF/s   %s %8.3f ms %6.1f GF/s   speed ratio %.2f",
+                "M %5d K %5d N %5d  %s %8.3f ms %6.1f GF/s   %s %8.3f ms %6.1f GF/s   time ratio %.2f",
                 m, k, n, split ? "simd-1t" : "simd", ta, flop / ta / 1e6, split ? "simd-" + ex.threads() + "t" : "blas",
                 tb, flop / tb / 1e6, ta / tb));
+    }
+
+    /** The bias as FusedMatMul added it before SimdGemm took it into its tile: a pass over each row piece. */
+    private static void addBias(float[] out, int off, float[] bias, int col0, int cols) {
+        for (int j = 0; j < cols; j++) {
+            out[off + j] += bias[col0 + j];
+        }
     }
 
     /** The serial work between two products of a model (a parked worker has to wake for the next split). */
