@@ -13,9 +13,12 @@ import jdk.incubator.vector.VectorSpecies;
  * along k, broadcasts one element of each of its a rows against three vector loads of the panel: no copies of a
  * or c, and b packed once. ({@link SimdTapGemm} has the same tile with its operand rows found through a table;
  * here panel rows are at {@code bOff + kk * NR}, which lets C2 drop the bounds checks from the loop.) Blocking: rows
- * in blocks of at most {@value #MC} (as many as a multiple of the thread count, differing by one tile at most), k
- * in blocks of at most {@value #KC} (a panel's slice stays in L1/L2 while the block's rows go past it). Work is split over (row block, panel group) units on the backend's
- * {@link CpuExecution}; each unit runs {@code epilogue} over its finished rows and columns.
+ * in blocks of at most {@value #MC} (as many as a multiple of the thread count, or of the pool's chunks per split,
+ * differing by one tile at most), k in blocks of at most {@value #KC} (a panel's slice stays in L2 while the block's
+ * rows go past it; smaller blocks that keep it in L1 measured slower). Work is split over (row block, panel group)
+ * units on the backend's {@link CpuExecution}; each unit runs {@code epilogue} over its finished rows and columns,
+ * except for a {@link Blas.Epilogue.Bias}, whose bias the tile adds before its last store. Each element is summed
+ * in the same order (k blocks in turn) whatever the thread count, so results are the same bits on any.
  *
  * <p>Only load after {@link Simd#enabled()} returned true. Safe to call from several threads on disjoint outputs.
  */
@@ -158,7 +161,10 @@ public final class SimdGemm {
                     int ai = aOff + i * lda + k0;
                     int ci = cOff + i * ldc + col0;
                     if (r == MR && cols == NR) {
-                        tile8(a, ai, lda, bp, bOff, kLen, c, ci, ldc, accumulate, add, col0);
+                        tile8(a, ai, lda, bp, bOff, kLen, c, ci, ldc, accumulate);
+                        if (add != null) {
+                            addBias(c, ci, ldc, add, col0);
+                        }
                     } else {
                         edge(a, ai, lda, r, bp, bOff, kLen, c, ci, ldc, cols, accumulate, add, col0);
                     }
@@ -202,7 +208,10 @@ public final class SimdGemm {
             java.util.Arrays.fill(add, cols, NR, 0f);
             addOff = 0;
         }
-        tile8(src, srcOff, srcLd, bp, bOff, kLen, t, 0, NR, accumulate, add, addOff);
+        tile8(src, srcOff, srcLd, bp, bOff, kLen, t, 0, NR, accumulate);
+        if (add != null) {
+            addBias(t, 0, NR, add, addOff);
+        }
         for (int i = 0; i < rows; i++) {
             System.arraycopy(t, i * NR, c, cOff + i * ldc, cols);
         }
@@ -226,11 +235,26 @@ public final class SimdGemm {
     }
 
     /**
-     * Eight rows of a times one panel slice: the 8 x NR block of c kept in 24 vector registers; {@code bias} (when
-     * not null) from {@code biasOff} added to each row before it is stored.
+     * {@code bias[biasOff, biasOff + NR)} added to the {@value #MR} x NR tile of c the micro-kernel has just stored
+     * (still in L1). Kept out of {@link #tile8}: with a bias branch inside, the tile compiled while no call had a
+     * bias was deoptimized by the first that had one and ran C1-compiled, boxing every vector, until C2 compiled it
+     * again (14 s on the loaded machine by -XX:+PrintCompilation; MiniLM 8 x 128 ran at 3.4 s instead of 0.11).
      */
+    private static void addBias(float[] c, int cOff, int ldc, float[] bias, int biasOff) {
+        FloatVector b0 = FloatVector.fromArray(F, bias, biasOff);
+        FloatVector b1 = FloatVector.fromArray(F, bias, biasOff + L);
+        FloatVector b2 = FloatVector.fromArray(F, bias, biasOff + 2 * L);
+        for (int i = 0; i < MR; i++) {
+            int o = cOff + i * ldc;
+            FloatVector.fromArray(F, c, o).add(b0).intoArray(c, o);
+            FloatVector.fromArray(F, c, o + L).add(b1).intoArray(c, o + L);
+            FloatVector.fromArray(F, c, o + 2 * L).add(b2).intoArray(c, o + 2 * L);
+        }
+    }
+
+    /** Eight rows of a times one panel slice: the 8 x NR block of c kept in 24 vector registers. */
     private static void tile8(float[] a, int a0, int lda, float[] bp, int bOff, int kLen, float[] c, int cOff,
-                              int ldc, boolean accumulate, float[] bias, int biasOff) {
+                              int ldc, boolean accumulate) {
         int o0 = cOff + 0 * ldc;
         int o1 = cOff + 1 * ldc;
         int o2 = cOff + 2 * ldc;
@@ -307,35 +331,6 @@ public final class SimdGemm {
             c70 = x7.fma(b0, c70);
             c71 = x7.fma(b1, c71);
             c72 = x7.fma(b2, c72);
-        }
-        if (bias != null) {
-            FloatVector b0 = FloatVector.fromArray(F, bias, biasOff);
-            FloatVector b1 = FloatVector.fromArray(F, bias, biasOff + L);
-            FloatVector b2 = FloatVector.fromArray(F, bias, biasOff + 2 * L);
-            c00 = c00.add(b0);
-            c01 = c01.add(b1);
-            c02 = c02.add(b2);
-            c10 = c10.add(b0);
-            c11 = c11.add(b1);
-            c12 = c12.add(b2);
-            c20 = c20.add(b0);
-            c21 = c21.add(b1);
-            c22 = c22.add(b2);
-            c30 = c30.add(b0);
-            c31 = c31.add(b1);
-            c32 = c32.add(b2);
-            c40 = c40.add(b0);
-            c41 = c41.add(b1);
-            c42 = c42.add(b2);
-            c50 = c50.add(b0);
-            c51 = c51.add(b1);
-            c52 = c52.add(b2);
-            c60 = c60.add(b0);
-            c61 = c61.add(b1);
-            c62 = c62.add(b2);
-            c70 = c70.add(b0);
-            c71 = c71.add(b1);
-            c72 = c72.add(b2);
         }
         c00.intoArray(c, o0);
         c01.intoArray(c, o0 + L);
