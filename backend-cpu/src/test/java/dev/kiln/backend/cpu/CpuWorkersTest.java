@@ -184,10 +184,10 @@ class CpuWorkersTest {
 
     @Test
     void aProductJustBelowTheThresholdStaysOnTheCallerButWakesTheWorkers() throws Exception {
-        try (CpuExecution two = new CpuExecution(2, 200_000)) {
+        try (CpuExecution two = new CpuExecution(2, 200_000, 4)) {
             Thread worker = two.workerThreads().get(0);
             awaitState(worker, Thread.State.WAITING, Thread.State.TIMED_WAITING);
-            long quarter = CpuExecution.MIN_PARALLEL_FLOPS / CpuExecution.PREWAKE_FRACTION;
+            long quarter = CpuExecution.MIN_PARALLEL_FLOPS / 4;
             assertTrue(!two.splits(quarter), "declined");
             awaitState(worker, Thread.State.RUNNABLE);
         }
