@@ -35,6 +35,15 @@ public final class CpuExecution implements AutoCloseable {
     public static final long MIN_COLD_PARALLEL_FLOPS = 20_000_000L;
     /** Fewest floating-point operations of a product that is split ({@link #SPLIT_PROPERTY}). */
     public static final long MIN_PARALLEL_FLOPS = Math.max(1, Long.getLong(SPLIT_PROPERTY, MIN_COLD_PARALLEL_FLOPS));
+    /**
+     * System property: a product declined for having fewer than {@link #MIN_PARALLEL_FLOPS} but at least
+     * 1 / N of it still wakes the parked workers, for the next split (default 0: off). With 4, MiniLM 1 x 32's FFN
+     * products gained from the second thread, but whole runs beside ONNX Runtime's spinning threads were slower
+     * (docs/performance.md, "GEMM with constant weights").
+     */
+    public static final String PREWAKE_PROPERTY = "kiln.cpu.prewake.fraction";
+    /** {@link #PREWAKE_PROPERTY}. */
+    static final int PREWAKE_FRACTION = Math.max(0, Integer.getInteger(PREWAKE_PROPERTY, 0));
     /** Default of {@link #SPIN_PROPERTY}: bridges the short serial stretches between two splits of a run. */
     public static final long DEFAULT_SPIN_MICROS = 50;
     /**
@@ -51,6 +60,7 @@ public final class CpuExecution implements AutoCloseable {
 
     private final int threads;
     private final CpuWorkers workers;
+    private final int prewakeFraction;
 
     /** A pool of {@code threads} (the caller and {@code threads - 1} workers), spinning as {@link #SPIN_PROPERTY} says. */
     public CpuExecution(int threads) {
@@ -62,6 +72,12 @@ public final class CpuExecution implements AutoCloseable {
      * {@code spinMicros} after their last chunk before they park (0: park at once).
      */
     public CpuExecution(int threads, long spinMicros) {
+        this(threads, spinMicros, PREWAKE_FRACTION);
+    }
+
+    /** As {@link #CpuExecution(int, long)}, with {@link #PREWAKE_PROPERTY}'s fraction given (tests). */
+    CpuExecution(int threads, long spinMicros, int prewakeFraction) {
+        this.prewakeFraction = prewakeFraction;
         if (threads < 1 || spinMicros < 0) {
             throw new IllegalArgumentException("expected threads >= 1 and spinMicros >= 0, got " + threads + " and " + spinMicros);
         }
@@ -88,11 +104,21 @@ public final class CpuExecution implements AutoCloseable {
 
     /**
      * Whether a product of {@code flops} floating-point operations should be split over the threads (see
-     * {@link #MIN_PARALLEL_FLOPS}). When it is declined only because the workers are parked, they are woken, so that
-     * the next product of the run finds them spinning.
+     * {@link #MIN_PARALLEL_FLOPS}). When it is declined only because the workers are parked, or for being smaller
+     * than that but at least the {@link #PREWAKE_PROPERTY} fraction of it, parked workers are woken, so that the next
+     * product of the run finds them spinning.
      */
     public boolean splits(long flops) {
-        if (workers == null || flops < MIN_PARALLEL_FLOPS) {
+        if (workers == null) {
+            return false;
+        }
+        if (flops < MIN_PARALLEL_FLOPS) {
+            if (prewakeFraction > 0 && flops >= MIN_PARALLEL_FLOPS / prewakeFraction) {
+                // a worker takes about as long to wake here as a product of 20 MFLOP takes; woken now, it is
+                // spinning when the larger product that usually follows splits (docs/performance.md, "GEMM with
+                // constant weights")
+                workers.wakeAll();
+            }
             return false;
         }
         if (flops >= MIN_COLD_PARALLEL_FLOPS || workers.awake()) {

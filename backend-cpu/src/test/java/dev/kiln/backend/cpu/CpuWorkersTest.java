@@ -183,6 +183,26 @@ class CpuWorkersTest {
     }
 
     @Test
+    void aProductJustBelowTheThresholdStaysOnTheCallerButWakesTheWorkers() throws Exception {
+        try (CpuExecution two = new CpuExecution(2, 200_000, 4)) {
+            Thread worker = two.workerThreads().get(0);
+            awaitState(worker, Thread.State.WAITING, Thread.State.TIMED_WAITING);
+            long quarter = CpuExecution.MIN_PARALLEL_FLOPS / 4;
+            assertTrue(!two.splits(quarter), "declined");
+            awaitState(worker, Thread.State.RUNNABLE);
+        }
+    }
+
+    /** Waits up to 5 s for {@code t} to be in one of {@code states}. */
+    private static void awaitState(Thread t, Thread.State... states) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!List.of(states).contains(t.getState())) {
+            assertTrue(System.nanoTime() < end, t.getName() + " is " + t.getState() + ", expected one of " + List.of(states));
+            Thread.sleep(0, 100_000);
+        }
+    }
+
+    @Test
     void workersIdleForTheKeepAliveEndAndAreReplacedWhenWanted() throws Exception {
         try (CpuWorkers pool = new CpuWorkers(2, 0, TimeUnit.MILLISECONDS.toNanos(50))) {
             List<Thread> first = pool.threads();

@@ -13,9 +13,12 @@ import jdk.incubator.vector.VectorSpecies;
  * along k, broadcasts one element of each of its a rows against three vector loads of the panel: no copies of a
  * or c, and b packed once. ({@link SimdTapGemm} has the same tile with its operand rows found through a table;
  * here panel rows are at {@code bOff + kk * NR}, which lets C2 drop the bounds checks from the loop.) Blocking: rows
- * in blocks of at most {@value #MC} (as many as a multiple of the thread count, differing by one tile at most), k
- * in blocks of at most {@value #KC} (a panel's slice stays in L1/L2 while the block's rows go past it). Work is split over (row block, panel group) units on the backend's
- * {@link CpuExecution}; each unit runs {@code epilogue} over its finished rows and columns.
+ * in blocks of at most {@value #MC} (as many as a multiple of the thread count, or of the pool's chunks per split,
+ * differing by one tile at most), k in blocks of at most {@value #KC} (a panel's slice stays in L2 while the block's
+ * rows go past it; smaller blocks that keep it in L1 measured slower). Work is split over (row block, panel group)
+ * units on the backend's {@link CpuExecution}; each unit runs {@code epilogue} over its finished rows and columns,
+ * except for a {@link Blas.Epilogue.Bias}, whose bias the tile adds before its last store. Each element is summed
+ * in the same order (k blocks in turn) whatever the thread count, so results are the same bits on any.
  *
  * <p>Only load after {@link Simd#enabled()} returned true. Safe to call from several threads on disjoint outputs.
  */
@@ -28,6 +31,12 @@ public final class SimdGemm {
     static final int MR = 8;
     /** Largest rows per block. */
     static final int MC = 96;
+    /**
+     * Units of work per thread wanted when there are few row blocks (small m): a worker that joins a split late (a
+     * parked one takes 50-100 us to wake here) then still finds units left, and the threads finish within a
+     * small unit of each other.
+     */
+    private static final int UNITS_PER_THREAD = 4;
     /** Most columns of one unit of work when an epilogue follows: its output block then stays in L2. */
     private static final int UNIT_COLUMNS = 384;
     /** Largest k per block. */
@@ -54,7 +63,8 @@ public final class SimdGemm {
 
     /**
      * {@code c[cOff + i * ldc + j] = sum_kk a[aOff + i * lda + kk] * b(kk, j)} for i < m, j < b.n(), then
-     * {@code epilogue} (may be null) on every finished row piece. {@code execution} may be null to stay on the
+     * {@code epilogue} (may be null) on every finished row piece; a {@link Blas.Epilogue.Bias} has its bias added by
+     * the micro-kernel as it stores the last k block, then its {@code then} runs. {@code execution} may be null to stay on the
      * calling thread.
      */
     public static void multiply(CpuExecution execution, float[] a, int aOff, int lda, int m, PackedPanels b,
@@ -67,14 +77,22 @@ public final class SimdGemm {
         if (m == 0 || n == 0) {
             return;
         }
+        // a bias is added as the tiles store their last k block: no pass over the output for it
+        float[] bias = null;
+        if (epilogue instanceof Blas.Epilogue.Bias b0) {
+            bias = b0.bias();
+            epilogue = b0.then();
+        }
+        Blas.Epilogue rest = epilogue;
+        float[] columnBias = bias;
         int threads = execution == null ? 1 : execution.threads();
         int tiles = (m + MR - 1) / MR;
         int blocks = rowBlocks(m, tiles, threads);
         int panels = b.panels();
-        // enough units for every thread when there are few row blocks (small m: split the columns instead), and
+        // several units for every thread when there are few row blocks (small m: split the columns instead), and
         // columns few enough that a unit's output is still in L2 when its epilogue runs over it
-        int spread = (2 * threads + blocks - 1) / blocks;
-        int narrow = epilogue == null ? 1 : (panels * NR + UNIT_COLUMNS - 1) / UNIT_COLUMNS;
+        int spread = (UNITS_PER_THREAD * threads + blocks - 1) / blocks;
+        int narrow = rest == null ? 1 : (panels * NR + UNIT_COLUMNS - 1) / UNIT_COLUMNS;
         int groups = Math.min(panels, Math.max(1, Math.max(spread, narrow)));
         int units = blocks * groups;
         long costPerUnit = (long) Math.min(m, MC) * n / groups * Math.max(1, k);
@@ -87,12 +105,12 @@ public final class SimdGemm {
                 int rows = Math.min(m, (int) ((long) tiles * (rb + 1) / blocks) * MR) - r0;
                 int p0 = (int) ((long) panels * g / groups);
                 int p1 = (int) ((long) panels * (g + 1) / groups);
-                block(a, aOff + r0 * lda, lda, rows, b, p0, p1, c, cOff + r0 * ldc, ldc);
-                if (epilogue != null) {
+                block(a, aOff + r0 * lda, lda, rows, b, p0, p1, c, cOff + r0 * ldc, ldc, columnBias);
+                if (rest != null) {
                     int col0 = p0 * NR;
                     int cols = Math.min(n, p1 * NR) - col0;
                     for (int i = 0; i < rows; i++) {
-                        epilogue.apply(c, cOff + (r0 + i) * ldc + col0, r0 + i, col0, cols);
+                        rest.apply(c, cOff + (r0 + i) * ldc + col0, r0 + i, col0, cols);
                     }
                 }
             }
@@ -105,17 +123,26 @@ public final class SimdGemm {
     }
 
     /**
-     * Row blocks of at most {@value #MC} rows; more than one is rounded up to a multiple of the thread count, so that
-     * no thread is left with one block more than the others.
+     * Row blocks of at most {@value #MC} rows; more than one is rounded up to a multiple of the thread count, and
+     * when there are at least half as many as {@value #UNITS_PER_THREAD} per thread, to a multiple of that many per
+     * thread (the pool's most chunks per split): every chunk then holds the same number of blocks, so that no
+     * thread is left with one block more than the others.
      */
     private static int rowBlocks(int m, int tiles, int threads) {
         int blocks = (m + MC - 1) / MC;
-        return blocks > 1 && threads > 1 ? Math.min(tiles, (blocks + threads - 1) / threads * threads) : blocks;
+        if (blocks <= 1 || threads <= 1) {
+            return blocks;
+        }
+        int step = 2 * blocks >= UNITS_PER_THREAD * threads ? UNITS_PER_THREAD * threads : threads;
+        return Math.min(tiles, (blocks + step - 1) / step * step);
     }
 
-    /** Rows {@code [0, rows)} of a (from aOff) times panels {@code [p0, p1)}, into c from cOff. */
+    /**
+     * Rows {@code [0, rows)} of a (from aOff) times panels {@code [p0, p1)}, into c from cOff, plus
+     * {@code bias[col]} (when not null) on each element.
+     */
     private static void block(float[] a, int aOff, int lda, int rows, PackedPanels b, int p0, int p1,
-                              float[] c, int cOff, int ldc) {
+                              float[] c, int cOff, int ldc, float[] bias) {
         int k = b.k();
         int n = b.n();
         float[] bp = b.data();
@@ -124,6 +151,7 @@ public final class SimdGemm {
             int k0 = (int) ((long) k * kb / kBlocks);
             int kLen = (int) ((long) k * (kb + 1) / kBlocks) - k0;
             boolean accumulate = kb > 0;
+            float[] add = kb == kBlocks - 1 ? bias : null;
             for (int p = p0; p < p1; p++) {
                 int col0 = p * NR;
                 int cols = Math.min(NR, n - col0);
@@ -134,8 +162,11 @@ public final class SimdGemm {
                     int ci = cOff + i * ldc + col0;
                     if (r == MR && cols == NR) {
                         tile8(a, ai, lda, bp, bOff, kLen, c, ci, ldc, accumulate);
+                        if (add != null) {
+                            addBias(c, ci, ldc, add, col0);
+                        }
                     } else {
-                        edge(a, ai, lda, r, bp, bOff, kLen, c, ci, ldc, cols, accumulate);
+                        edge(a, ai, lda, r, bp, bOff, kLen, c, ci, ldc, cols, accumulate, add, col0);
                     }
                 }
             }
@@ -149,7 +180,7 @@ public final class SimdGemm {
      * MR x NR x kLen multiply-adds, and every element is summed in the same order as in a whole tile.
      */
     private static void edge(float[] a, int aOff, int lda, int rows, float[] bp, int bOff, int kLen,
-                             float[] c, int cOff, int ldc, int cols, boolean accumulate) {
+                             float[] c, int cOff, int ldc, int cols, boolean accumulate, float[] bias, int biasOff) {
         Edge e = EDGE.get();
         float[] src = a;
         int srcOff = aOff;
@@ -168,15 +199,28 @@ public final class SimdGemm {
                 System.arraycopy(c, cOff + i * ldc, t, i * NR, cols);
             }
         }
+        float[] add = bias;
+        int addOff = biasOff;
+        if (bias != null && cols < NR) {
+            // the tile reads NR bias values: pad the last panel's with zeros
+            add = e.bias;
+            System.arraycopy(bias, biasOff, add, 0, cols);
+            java.util.Arrays.fill(add, cols, NR, 0f);
+            addOff = 0;
+        }
         tile8(src, srcOff, srcLd, bp, bOff, kLen, t, 0, NR, accumulate);
+        if (add != null) {
+            addBias(t, 0, NR, add, addOff);
+        }
         for (int i = 0; i < rows; i++) {
             System.arraycopy(t, i * NR, c, cOff + i * ldc, cols);
         }
     }
 
-    /** Per-thread scratch of {@link #edge}: one output tile and a zero-padded block of a's rows. */
+    /** Per-thread scratch of {@link #edge}: one output tile, a zero-padded block of a's rows, a padded bias. */
     private static final class Edge {
         final float[] tile = new float[MR * NR];
+        final float[] bias = new float[NR];
         private float[] rows = new float[0];
 
         /** MR rows of kLen floats, rows {@code [used, MR)} zero (the caller copies the first {@code used} in). */
@@ -187,6 +231,24 @@ public final class SimdGemm {
                 java.util.Arrays.fill(rows, used * kLen, MR * kLen, 0f);
             }
             return rows;
+        }
+    }
+
+    /**
+     * {@code bias[biasOff, biasOff + NR)} added to the {@value #MR} x NR tile of c the micro-kernel has just stored
+     * (still in L1). Kept out of {@link #tile8}: with a bias branch inside, the tile compiled while no call had a
+     * bias was deoptimized by the first that had one and ran C1-compiled, boxing every vector, until C2 compiled it
+     * again (14 s on the loaded machine by -XX:+PrintCompilation; MiniLM 8 x 128 ran at 3.4 s instead of 0.11).
+     */
+    private static void addBias(float[] c, int cOff, int ldc, float[] bias, int biasOff) {
+        FloatVector b0 = FloatVector.fromArray(F, bias, biasOff);
+        FloatVector b1 = FloatVector.fromArray(F, bias, biasOff + L);
+        FloatVector b2 = FloatVector.fromArray(F, bias, biasOff + 2 * L);
+        for (int i = 0; i < MR; i++) {
+            int o = cOff + i * ldc;
+            FloatVector.fromArray(F, c, o).add(b0).intoArray(c, o);
+            FloatVector.fromArray(F, c, o + L).add(b1).intoArray(c, o + L);
+            FloatVector.fromArray(F, c, o + 2 * L).add(b2).intoArray(c, o + 2 * L);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kiln.backend.cpu.CpuExecution;
+import dev.kiln.backend.cpu.kernels.linalg.Blas;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,6 +62,70 @@ class SimdGemmTest {
                         want += (double) a[2 + i * lda + kk] * b[1 + kk * ldb + j];
                     }
                     assertEquals(want, got, 1e-4 * (1 + Math.abs(want)), "c[" + i + "," + j + "]");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aBiasEpilogueIsAddedInTheTileAndItsFollowerRunsOnce() {
+        SplittableRandom random = new SplittableRandom(11);
+        // m not a multiple of MR, n not a multiple of the panel width, k over KC; 1 and 2 threads
+        int[][] shapes = {{1, 1, 1}, {7, 15, 0}, {13, 100, 385}, {32, 3 * SimdGemm.panelWidth() + 5, 800},
+            {97, 2 * SimdGemm.panelWidth(), 384}, {200, 33, 17}};
+        try (CpuExecution two = new CpuExecution(2)) {
+            for (int[] s : shapes) {
+                for (CpuExecution ex : new CpuExecution[] {null, two}) {
+                    int m = s[0];
+                    int n = s[1];
+                    int k = s[2];
+                    float[] a = fill(random, m * k);
+                    float[] b = fill(random, k * n);
+                    float[] bias = fill(random, n);
+                    PackedPanels p = PackedPanels.pack(b, 0, n, false, k, n, SimdGemm.panelWidth());
+                    float[] fused = new float[m * n];
+                    int[] visits = new int[m * n];
+                    SimdGemm.multiply(ex, a, 0, k, m, p, fused, 0, n, new Blas.Epilogue.Bias(bias,
+                            (out, off, row, col0, cols) -> {
+                                for (int j = 0; j < cols; j++) {
+                                    visits[row * n + col0 + j]++;
+                                    out[off + j] *= 2f;
+                                }
+                            }));
+                    // the same float sums as the product followed by a separate bias pass
+                    float[] plain = new float[m * n];
+                    SimdGemm.multiply(ex, a, 0, k, m, p, plain, 0, n, null);
+                    for (int i = 0; i < m * n; i++) {
+                        String where = m + "x" + n + "x" + k + (ex == null ? " 1 thread" : " 2 threads") + " at " + i;
+                        assertEquals(1, visits[i], "follower visits " + where);
+                        assertEquals(2f * (plain[i] + bias[i % n]), fused[i], where);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyThreadCountGivesTheSameBits() {
+        SplittableRandom random = new SplittableRandom(5);
+        int[][] shapes = {{32, 384, 1536}, {1024, 384, 100}, {97, 2 * SimdGemm.panelWidth() + 1, 1000}};
+        try (CpuExecution two = new CpuExecution(2); CpuExecution three = new CpuExecution(3)) {
+            for (int[] s : shapes) {
+                int m = s[0];
+                int n = s[1];
+                int k = s[2];
+                float[] a = fill(random, m * k);
+                float[] b = fill(random, k * n);
+                PackedPanels p = PackedPanels.pack(b, 0, n, false, k, n, SimdGemm.panelWidth());
+                float[] one = new float[m * n];
+                SimdGemm.multiply(null, a, 0, k, m, p, one, 0, n, null);
+                for (CpuExecution ex : new CpuExecution[] {two, three}) {
+                    float[] c = new float[m * n];
+                    SimdGemm.multiply(ex, a, 0, k, m, p, c, 0, n, null);
+                    for (int i = 0; i < m * n; i++) {
+                        assertEquals(Float.floatToRawIntBits(one[i]), Float.floatToRawIntBits(c[i]),
+                                m + "x" + n + "x" + k + " on " + ex.threads() + " threads at " + i);
+                    }
                 }
             }
         }

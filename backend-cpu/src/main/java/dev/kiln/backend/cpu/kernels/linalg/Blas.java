@@ -69,6 +69,23 @@ public final class Blas {
          */
         void apply(float[] c, int off, int row, int col0, int cols);
 
+        /**
+         * {@code c[off + j] += bias[col0 + j]}, then {@code then} (may be null). A product that can add the bias as
+         * it stores its output ({@link dev.kiln.backend.cpu.simd.SimdGemm}) does that instead and runs only
+         * {@code then}: the same float sum without a pass over the output.
+         */
+        record Bias(float[] bias, Epilogue then) implements Epilogue {
+            @Override
+            public void apply(float[] c, int off, int row, int col0, int cols) {
+                for (int j = 0; j < cols; j++) {
+                    c[off + j] += bias[col0 + j];
+                }
+                if (then != null) {
+                    then.apply(c, off, row, col0, cols);
+                }
+            }
+        }
+
         /** This epilogue seen from a block that starts at (row0, col0) of the whole product. */
         record At(Epilogue whole, int row0, int col0) {
             void apply(float[] c, int off, int row, int cols) {

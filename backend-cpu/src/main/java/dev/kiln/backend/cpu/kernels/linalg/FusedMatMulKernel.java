@@ -50,18 +50,10 @@ final class FusedMatMulKernel implements Kernel {
         }
         float[] bias = bias(ctx, (int) bDims[bDims.length - 1]);
         FloatActivations.InPlace act = activation;
-        // bias and activation run on each block of the product as it leaves the GEMM, while it is in cache
-        Blas.Epilogue epilogue = bias == null && act == null ? null : (c, off, row, col0, cols) -> {
-            if (bias != null) {
-                for (int j = 0; j < cols; j++) {
-                    c[off + j] += bias[col0 + j];
-                }
-            }
-            if (act != null) {
-                // the one activation call of the fused product (SIMD GEMM and OpenBLAS alike)
-                act.apply(c, off, off + cols);
-            }
-        };
+        // bias and activation run on each block of the product as it leaves the GEMM, while it is in cache (the
+        // SIMD GEMM adds the bias in its tile's store)
+        Blas.Epilogue activate = act == null ? null : (c, off, row, col0, cols) -> act.apply(c, off, off + cols);
+        Blas.Epilogue epilogue = bias == null ? activate : new Blas.Epilogue.Bias(bias, activate);
         ctx.setOutput(0, product.compute(ctx, epilogue));
     }
 
