@@ -1,5 +1,6 @@
 package dev.kiln.backend.cpu.simd;
 
+import dev.kiln.backend.cpu.util.GeluFit;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -37,20 +38,6 @@ public final class SimdMath {
     private static final float MAX_ARG = 89f;
     /** Softmax weights below 2^(this - 127) are flushed to 0 (they would only feed subnormal products). */
     private static final int MIN_BIASED_EXPONENT = 127 - 64;
-
-    private static final float INV_SQRT2 = (float) (1 / Math.sqrt(2));
-    private static final float GELU_TOP = 5f;
-    private static final float GELU_TAIL_CAP = 8f;
-    private static final float GELU_P = 0.47047f;
-    /** erfc(t) = e^(-t^2) R(1 / (1 + P t)), R = sum of GELU_Rc s^c; coefficients as in the plain-Java FloatGelu (same fit). */
-    private static final float GELU_R0 = -0.00033086456824094057f;
-    private static final float GELU_R1 = 0.2710701823234558f;
-    private static final float GELU_R2 = 0.22431091964244843f;
-    private static final float GELU_R3 = 0.40326109528541565f;
-    private static final float GELU_R4 = -0.23313845694065094f;
-    private static final float GELU_R5 = 0.7068923711776733f;
-    private static final float GELU_R6 = -0.4714905917644501f;
-    private static final float GELU_R7 = 0.09942537546157837f;
 
     private SimdMath() {
     }
@@ -220,19 +207,19 @@ public final class SimdMath {
     private static void gelu(float[] x, int xi, float[] y, int yi) {
         FloatVector v = FloatVector.fromArray(F, x, xi);
         FloatVector a = v.abs();
-        FloatVector t = a.mul(INV_SQRT2).min(GELU_TOP);
-        FloatVector s = FloatVector.broadcast(F, 1f).div(t.fma(GELU_P, 1f));
-        FloatVector r = s.fma(GELU_R7, GELU_R6);
-        r = r.fma(s, FloatVector.broadcast(F, GELU_R5));
-        r = r.fma(s, FloatVector.broadcast(F, GELU_R4));
-        r = r.fma(s, FloatVector.broadcast(F, GELU_R3));
-        r = r.fma(s, FloatVector.broadcast(F, GELU_R2));
-        r = r.fma(s, FloatVector.broadcast(F, GELU_R1));
-        r = r.fma(s, FloatVector.broadcast(F, GELU_R0));
+        FloatVector t = a.mul(GeluFit.INV_SQRT2).min(GeluFit.TOP);
+        FloatVector s = FloatVector.broadcast(F, 1f).div(t.fma(GeluFit.P, 1f));
+        FloatVector r = s.fma(GeluFit.R7, GeluFit.R6);
+        r = r.fma(s, FloatVector.broadcast(F, GeluFit.R5));
+        r = r.fma(s, FloatVector.broadcast(F, GeluFit.R4));
+        r = r.fma(s, FloatVector.broadcast(F, GeluFit.R3));
+        r = r.fma(s, FloatVector.broadcast(F, GeluFit.R2));
+        r = r.fma(s, FloatVector.broadcast(F, GeluFit.R1));
+        r = r.fma(s, FloatVector.broadcast(F, GeluFit.R0));
         FloatVector arg = t.mul(t).neg();
         FloatVector k = arg.fma(LOG2E, ROUNDER);
         FloatVector scale = k.reinterpretAsInts().sub(ROUNDER_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         FloatVector e = expReducedMinus1(arg, k.sub(ROUNDER)).add(1f).mul(scale);
-        v.max(0f).sub(a.min(GELU_TAIL_CAP).mul(0.5f).mul(e.mul(r))).intoArray(y, yi);
+        v.max(0f).sub(a.min(GeluFit.TAIL_CAP).mul(0.5f).mul(e.mul(r))).intoArray(y, yi);
     }
 }

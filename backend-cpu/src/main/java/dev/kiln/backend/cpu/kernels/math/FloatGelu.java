@@ -1,5 +1,7 @@
 package dev.kiln.backend.cpu.kernels.math;
 
+import static dev.kiln.backend.cpu.util.GeluFit.*;
+
 import dev.kiln.backend.cpu.util.FloatMath;
 
 /**
@@ -11,26 +13,14 @@ import dev.kiln.backend.cpu.util.FloatMath;
  * for either sign. erfc(t) = e^(-t^2) R(s) with s = 1 / (1 + P t): R is smooth on [0, 5] and in s
  * nearly a low polynomial, so degree 7 fits it with relative error 5.3e-8 (weighted least squares
  * iterated towards minimax against double-precision erfc, P chosen by scanning). t is clamped at 5
- * (erfc(5) = 1.5e-12) and |x| at 8 in the tail term, so infinities give x or 0, never inf - inf.
+ * (erfc(5) = 1.5e-12) and |x| at 8 in the tail term, so infinities give x or 0, never inf - inf. The constants are
+ * {@link dev.kiln.backend.cpu.util.GeluFit}'s, shared with the Vector API GELU.
  * Against the double-precision formula: absolute error at most 1.4e-7 and relative error 1e-6 on [-3, 3].
  *
  * <p>Each pass holds at most three multiply-adds: HotSpot 17 does not unroll longer loop bodies, and
  * loops it does not unroll stay scalar.
  */
 final class FloatGelu {
-    private static final float INV_SQRT2 = (float) (1 / Math.sqrt(2));
-    private static final float TOP = 5f;
-    private static final float TAIL_CAP = 8f;
-    private static final float P = 0.47047f;
-    private static final float R0 = -0.00033086456824094057f;
-    private static final float R1 = 0.2710701823234558f;
-    private static final float R2 = 0.22431091964244843f;
-    private static final float R3 = 0.40326109528541565f;
-    private static final float R4 = -0.23313845694065094f;
-    private static final float R5 = 0.7068923711776733f;
-    private static final float R6 = -0.4714905917644501f;
-    private static final float R7 = 0.09942537546157837f;
-
     private FloatGelu() {
     }
 
