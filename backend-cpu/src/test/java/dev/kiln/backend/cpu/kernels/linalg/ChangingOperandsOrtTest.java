@@ -8,14 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import dev.kiln.api.ir.Node;
 import dev.kiln.api.spi.Kernel;
 import dev.kiln.api.spi.KernelRequest;
-import dev.kiln.api.tensor.DType;
 import dev.kiln.api.tensor.Tensor;
 import dev.kiln.backend.cpu.simd.Simd;
 import dev.kiln.backend.cpu.simd.SimdGemm;
 import dev.kiln.backend.cpu.testing.KernelHarness;
-import dev.kiln.testing.OrtReference;
 import dev.kiln.testing.RandomTensors;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -51,16 +48,7 @@ class ChangingOperandsOrtTest {
     @Test
     void batchedRowsTimesAChangingWeight() {
         long[][][] cases = {{{2, 150, 130}, {130, 70}}, {{300, 420}, {420, 100}}, {{3, 100, 64}, {64, 64}}, {{7, 90}, {90, 33}}};
-        Node node = Node.builder("MatMul").inputs("A", "B").output("Y").build();
-        for (long[][] c : cases) {
-            Tensor a = random(c[0]);
-            Tensor w = random(c[1]);
-            Tensor ort = OrtReference.runNode(node, OPSET, List.of(a, w), List.of(DType.FLOAT)).get(0);
-            for (boolean simd : paths()) {
-                Kernel k = new MatMulKernel(request(node), KernelHarness.backend().execution(), simd);
-                assertClose(ort, KernelHarness.executeOne(k, node, OPSET, List.of(a, w)), "MatMul " + Arrays.deepToString(c) + " simd=" + simd);
-            }
-        }
+        ProductChecks.eachMatMul(OPSET, cases, this::random, (node, w, simd) -> new MatMulKernel(request(node), KernelHarness.backend().execution(), simd));
     }
 
     @Test

@@ -66,16 +66,7 @@ class ConstantWeightOrtTest {
             {{9, 30}, {30, 5}},
             {{4, 30}, {30}},
         };
-        Node node = Node.builder("MatMul").inputs("A", "B").output("Y").build();
-        for (long[][] c : cases) {
-            Tensor a = random(c[0]);
-            Tensor w = random(c[1]);
-            Tensor ort = OrtReference.runNode(node, OPSET, List.of(a, w), List.of(DType.FLOAT)).get(0);
-            for (boolean simd : paths()) {
-                Kernel k = new MatMulKernel(request(node, w), execution(), simd);
-                assertClose(ort, KernelHarness.executeOne(k, node, OPSET, List.of(a, w)), "MatMul " + Arrays.deepToString(c) + " simd=" + simd);
-            }
-        }
+        ProductChecks.eachMatMul(OPSET, cases, this::random, (node, w, simd) -> new MatMulKernel(request(node, w), execution(), simd));
     }
 
     @Test

@@ -1,9 +1,11 @@
 package dev.kiln.backend.cpu.kernels.linalg;
 
 import dev.kiln.api.ir.Node;
+import dev.kiln.api.spi.Kernel;
 import dev.kiln.api.tensor.DType;
 import dev.kiln.api.tensor.Tensor;
 import dev.kiln.backend.cpu.simd.Simd;
+import dev.kiln.backend.cpu.testing.KernelHarness;
 import dev.kiln.testing.OrtReference;
 import dev.kiln.testing.TensorAssert;
 import java.util.ArrayList;
@@ -11,7 +13,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 
-/** What the ONNX Runtime comparisons of the GEMM kernels share: the paths to run, the tolerance, the Gemm cases. */
+/**
+ * What the ONNX Runtime comparisons of the GEMM kernels share: the paths to run, the tolerance, the MatMul and Gemm
+ * case loops.
+ */
 final class ProductChecks {
     private ProductChecks() {
     }
@@ -25,6 +30,29 @@ final class ProductChecks {
         String d = TensorAssert.difference(expected, actual, 1e-4, 1e-4);
         if (d != null) {
             throw new AssertionError(what + ": " + d);
+        }
+    }
+
+    /** Builds the kernel under test for a MatMul node whose B operand is {@code w}, on the SIMD path or not. */
+    interface MatMulKernels {
+        Kernel build(Node node, Tensor w, boolean simd);
+    }
+
+    /**
+     * Each {A dims, B dims} case of {@code cases} as a MatMul: A and B drawn from {@code random} in that order, the
+     * kernel {@code kernels} builds run on every path of {@link #paths()}, its output within the tolerance of ONNX
+     * Runtime's.
+     */
+    static void eachMatMul(int opset, long[][][] cases, Function<long[], Tensor> random, MatMulKernels kernels) {
+        Node node = Node.builder("MatMul").inputs("A", "B").output("Y").build();
+        for (long[][] c : cases) {
+            Tensor a = random.apply(c[0]);
+            Tensor w = random.apply(c[1]);
+            Tensor ort = OrtReference.runNode(node, opset, List.of(a, w), List.of(DType.FLOAT)).get(0);
+            for (boolean simd : paths()) {
+                Kernel k = kernels.build(node, w, simd);
+                assertClose(ort, KernelHarness.executeOne(k, node, opset, List.of(a, w)), "MatMul " + Arrays.deepToString(c) + " simd=" + simd);
+            }
         }
     }
 
